@@ -1,0 +1,1 @@
+"""Scoring, persistence, exports and the command line. May import indicators; never streamlit."""

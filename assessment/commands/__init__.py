@@ -1,0 +1,1 @@
+"""Sub-commands of the ``ronghe`` CLI: each module defines ``register(subparsers)``."""

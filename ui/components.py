@@ -1,0 +1,201 @@
+"""Rendering helpers: each takes plain data (framework models, frames) and draws it."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from indicators.schema import (
+    AnswerType,
+    BandsRule,
+    CumulativeGatesRule,
+    Dimension,
+    Framework,
+    Indicator,
+    MeanOfAreasRule,
+)
+from ui.i18n import lang, t
+
+
+def status_label(status: str) -> str:
+    labels = {
+        "verified": t("已核实", "verified"),
+        "partly_verified": t("部分核实", "partly verified"),
+        "unverified": t("未核实（可替换的默认值）", "unverified (replaceable default)"),
+    }
+    return labels[status]
+
+
+def answer_label(answer: AnswerType) -> str:
+    labels = {
+        AnswerType.LEVEL: t("等级", "level"),
+        AnswerType.BOOLEAN: t("是/否", "yes/no"),
+        AnswerType.CHOICE: t("单选", "single choice"),
+        AnswerType.MULTI: t("多选", "multiple choice"),
+        AnswerType.NUMBER: t("数值", "number"),
+        AnswerType.PERCENT: t("百分比", "percent"),
+    }
+    return labels[answer]
+
+
+def render_framework_overview(framework: Framework) -> None:
+    """Title, description, sources and the result rule of a framework."""
+    lg = lang()
+    st.subheader(framework.title.get(lg))
+    st.caption(
+        f"`{framework.id}` · {t('版本', 'version')} {framework.version}"
+        + (f" · {t('发布', 'released')} {framework.released}" if framework.released else "")
+    )
+    st.write(framework.description.get(lg))
+    cols = st.columns(3)
+    cols[0].metric(t("维度", "Dimensions"), len(framework.dimensions))
+    cols[1].metric(t("指标", "Indicators"), len(framework.indicators))
+    cols[2].metric(t("结果等级", "Result levels"), len(framework.result_levels))
+    st.markdown(f"#### {t('依据', 'Sources')}")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    t("文献", "Citation"): s.citation,
+                    t("核实状态", "Status"): status_label(s.status),
+                    t("说明", "Note"): s.note.get(lg) if s.note else "",
+                }
+                for s in framework.sources
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    render_rule(framework)
+
+
+def render_rule(framework: Framework) -> None:
+    """The result rule with its thresholds, status and basis."""
+    lg = lang()
+    rule = framework.result
+    names = {lv.value: lv.name.get(lg) for lv in framework.result_levels}
+    st.markdown(f"#### {t('结果规则', 'Result rule')}: `{rule.rule}`")
+    st.info(f"{status_label(rule.status)} — {rule.basis.get(lg)}")
+    if isinstance(rule, BandsRule):
+        rows = [
+            {
+                t("等级", "Level"): names[b.level],
+                t("最低分", "Minimum score"): b.min_score,
+                t("附加条件", "Conditions"): "; ".join(c.summary() for c in b.conditions),
+            }
+            for b in rule.bands
+        ]
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    elif isinstance(rule, MeanOfAreasRule):
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {t("等级", "Level"): names[x.level], t("最低分", "Minimum score"): x.min_score}
+                    for x in rule.thresholds
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    elif isinstance(rule, CumulativeGatesRule):
+        st.write(
+            t(
+                "每级要求的加权满足度达到 {mark} 且所有更低等级均已达到时，达到该级。",
+                "A level is reached when its requirements' weighted satisfaction reaches "
+                "{mark} and every lower level is reached.",
+            ).format(mark=f"{rule.pass_mark:g}")
+        )
+
+
+def render_dimension(framework: Framework, dimension: Dimension) -> None:
+    """A dimension's indicators, one expander each."""
+    lg = lang()
+    if dimension.description:
+        st.caption(dimension.description.get(lg))
+    if not dimension.scored:
+        st.caption(
+            t(
+                "本维度不计分：用于条件判断或记录佐证数据。",
+                "This dimension is not scored: it feeds conditions or records figures.",
+            )
+        )
+    for indicator in dimension.indicators:
+        with st.expander(f"{indicator.name.get(lg)} · {answer_label(indicator.answer)}"):
+            render_indicator(framework, indicator)
+
+
+def render_indicator(framework: Framework, indicator: Indicator) -> None:
+    """Question, answer scale, evidence, source, work points and advice of one indicator."""
+    lg = lang()
+    st.markdown(f"**{indicator.question.get(lg)}**")
+    flags = [
+        f"`{indicator.id}`",
+        f"{t('权重', 'weight')} {indicator.weight:g}",
+        t("必答", "required") if indicator.required else t("选答", "optional"),
+    ]
+    if indicator.na_allowed:
+        flags.append(t("可选“不适用”", "N/A allowed"))
+    if indicator.gate_level:
+        flags.append(f"{t('要求等级', 'requirement level')} {indicator.gate_level}")
+    st.caption(" · ".join(flags))
+    table = answer_table(framework, indicator)
+    if not table.empty:
+        st.dataframe(table, hide_index=True, width="stretch")
+    st.markdown(
+        f"- {t('佐证材料', 'Evidence')}: {indicator.evidence.get(lg)}\n"
+        f"- {t('依据条款', 'Source')}: {indicator.source}\n"
+        + (
+            f"- {t('2025 工作要点', '2025 work points')}: {', '.join(indicator.work_points)}"
+            if indicator.work_points
+            else ""
+        )
+    )
+    if indicator.recommendation:
+        st.markdown(f"{t('建议', 'Advice')}: {indicator.recommendation.get(lg)}")
+
+
+def answer_table(framework: Framework, indicator: Indicator) -> pd.DataFrame:
+    """The answer scale of an indicator as a table: descriptors, options or breakpoints."""
+    lg = lang()
+    if indicator.descriptors:
+        scale = {lv.value: lv.name.get(lg) for lv in framework.answer_scale or ()}
+        advice = indicator.recommendations or {}
+        return pd.DataFrame(
+            [
+                {
+                    t("等级", "Level"): f"{k} {scale.get(k, '')}",
+                    t("描述", "Descriptor"): text.get(lg),
+                    t("由上一级提升的建议", "Advice to reach it"): advice[k - 1].get(lg)
+                    if k - 1 in advice
+                    else "",
+                }
+                for k, text in sorted(indicator.descriptors.items())
+            ]
+        )
+    if indicator.options:
+        return pd.DataFrame(
+            [
+                {t("选项", "Option"): o.label.get(lg), t("分值", "Score"): o.score}
+                for o in indicator.options
+            ]
+        )
+    if indicator.breakpoints:
+        unit = (
+            indicator.unit.get(lg)
+            if indicator.unit
+            else ("%" if indicator.answer is AnswerType.PERCENT else "")
+        )
+        return pd.DataFrame(
+            [
+                {t("取值", "Value"): f"{x:g} {unit}".strip(), t("得分（0–1）", "Score (0–1)"): y}
+                for x, y in indicator.breakpoints
+            ]
+        )
+    return pd.DataFrame(
+        [
+            {t("回答", "Answer"): t("是", "yes"), t("得分（0–1）", "Score (0–1)"): 1.0},
+            {t("回答", "Answer"): t("否", "no"), t("得分（0–1）", "Score (0–1)"): 0.0},
+        ]
+        if indicator.answer is AnswerType.BOOLEAN
+        else []
+    )

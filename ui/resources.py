@@ -1,0 +1,14 @@
+"""Cached wrappers around core loaders (the core itself never caches through Streamlit)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from indicators.loader import load_all
+from indicators.schema import Framework
+
+
+@st.cache_resource
+def frameworks() -> dict[str, Framework]:
+    """The newest version of every framework (immutable; shared by all sessions)."""
+    return load_all()
