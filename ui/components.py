@@ -8,6 +8,7 @@ import streamlit as st
 from indicators.schema import (
     AnswerType,
     BandsRule,
+    Condition,
     CumulativeGatesRule,
     Dimension,
     Framework,
@@ -81,7 +82,9 @@ def render_rule(framework: Framework) -> None:
             {
                 t("等级", "Level"): names[b.level],
                 t("最低分", "Minimum score"): b.min_score,
-                t("附加条件", "Conditions"): "; ".join(c.summary() for c in b.conditions),
+                t("附加条件", "Conditions"): "; ".join(
+                    condition_text(framework, c) for c in b.conditions
+                ),
             }
             for b in rule.bands
         ]
@@ -105,6 +108,20 @@ def render_rule(framework: Framework) -> None:
                 "{mark} and every lower level is reached.",
             ).format(mark=f"{rule.pass_mark:g}")
         )
+
+
+def condition_text(framework: Framework, condition: Condition) -> str:
+    """A band condition in words, e.g. "≥6 项「数字化经营」[constrained] 达到二级"."""
+    lg = lang()
+    dimension = next(d for d in framework.dimensions if d.id == condition.dimension)
+    level = {lv.value: lv.name.get(lg) for lv in framework.answer_scale or ()}
+    tag = f" [{condition.tag}]" if condition.tag else ""
+    return t("≥{n} 项「{dim}」{tag}达到{level}", "≥{n} of '{dim}'{tag} at {level} or above").format(
+        n=condition.min_count,
+        dim=dimension.name.get(lg),
+        tag=tag,
+        level=level.get(condition.min_level, condition.min_level),
+    )
 
 
 def render_dimension(framework: Framework, dimension: Dimension) -> None:
