@@ -10,10 +10,9 @@ import sys
 from collections.abc import Sequence
 
 import assessment.commands
+from assessment.commands import CommandError
 
-
-class CommandError(Exception):
-    """A user error: printed as one line on stderr, exit status 2."""
+__all__ = ["CommandError", "build_parser", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
