@@ -1,0 +1,802 @@
+"""Vectorised scoring engine: canonical long answers → indicator, dimension, framework scores.
+
+The core works on a dense matrix (assessments × indicators) of normalised scores, NaN where an
+indicator is unanswered or N/A, so one assessment and a million take the same code path:
+
+* :func:`encode` turns long answers into an :class:`AnswerMatrix` (scores, levels, status);
+* :func:`score_matrix` turns a matrix into :class:`MatrixScores` (plain numpy arrays);
+* :func:`score` does both and returns the documented :class:`ScoreResult` frames.
+
+Loops run over a framework's indicators, levels or paths, never over assessments.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from assessment import columns as C
+from indicators.schema import (
+    AnswerType,
+    BandsRule,
+    CumulativeGatesRule,
+    Dimension,
+    Framework,
+    Indicator,
+    MeanOfAreasRule,
+)
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+Int8Array = npt.NDArray[np.int8]
+
+MISSING: Final = 0
+ANSWERED: Final = 1
+NA: Final = 2
+_INVALID: Final = -1
+NO_LEVEL: Final = -1
+TOLERANCE: Final = 1e-9  # relative to the scale: a score exactly on a threshold reaches it
+MAX_REPORTED: Final = 5  # invalid answers named in an AnswerError
+_STATUS_NAMES: Final = np.array([C.STATUS_MISSING, C.STATUS_ANSWERED, C.STATUS_NA], dtype=object)
+
+
+class AnswerError(ValueError):
+    """Answers that do not fit the framework; the message names assessment, indicator, value."""
+
+
+# ----------------------------------------------------------------------------- framework index
+
+
+@dataclass(frozen=True, eq=False)
+class FrameworkIndex:
+    """A framework compiled into arrays (indicators in file order, dimensions, paths)."""
+
+    framework: Framework
+    indicators: tuple[Indicator, ...]
+    indicator_ids: tuple[str, ...]
+    dimension_ids: tuple[str, ...]
+    path_ids: tuple[str, ...]  # ("",) when the framework has no paths
+    dim_of: IntArray  # (n_i,) dimension position of each indicator
+    weight: FloatArray  # (n_i,) indicator weights
+    dim_starts: IntArray  # (n_d,) first indicator column of each dimension (contiguous)
+    group: IntArray  # (n_i,) summation group: one per (dimension, gate level)
+    group_dim: IntArray  # (n_g,)
+    group_gate: IntArray  # (n_g,)
+    group_columns: tuple[IntArray, ...]  # indicator columns of each group
+    dimension_groups: tuple[IntArray, ...]  # groups of each dimension
+    dim_blocks: tuple[tuple[int, int], ...]  # (first, end) indicator columns of each dimension
+    scored_dim: BoolArray  # (n_d,)
+    dim_weight: FloatArray  # (n_p, n_d) dimension weight per path, 0 when unscored
+    applicable: BoolArray  # (n_p, n_i) indicator applies to the path
+    required: BoolArray  # (n_i,)
+    gate: IntArray  # (n_i,) gate level, 0 when none or unscored
+    max_level: int
+    top: int  # highest result level
+
+    @property
+    def all_applicable(self) -> bool:
+        """True when every indicator applies to every path."""
+        return bool(self.applicable.all())
+
+
+_INDEX_CACHE: dict[int, FrameworkIndex] = {}
+
+
+def framework_index(framework: Framework) -> FrameworkIndex:
+    """The compiled arrays of ``framework`` (cached per framework object)."""
+    cached = _INDEX_CACHE.get(id(framework))
+    if cached is not None and cached.framework is framework:
+        return cached
+    if len(_INDEX_CACHE) > 256:
+        _INDEX_CACHE.clear()
+    index = _compile(framework)
+    _INDEX_CACHE[id(framework)] = index
+    return index
+
+
+def _compile(framework: Framework) -> FrameworkIndex:
+    """Build the arrays of a framework."""
+    indicators = framework.indicators
+    dims = framework.dimensions
+    dim_of = np.array([d for d, dim in enumerate(dims) for _ in dim.indicators], dtype=np.int64)
+    paths = tuple(p.id for p in framework.paths or ()) or ("",)
+    dim_weight = np.array(
+        [[_dimension_weight(dim, path) for dim in dims] for path in paths], dtype=np.float64
+    )
+    applicable = np.array(
+        [[i.paths is None or path in i.paths for i in indicators] for path in paths], dtype=bool
+    )
+    scored = np.array([dim.scored for dim in dims], dtype=bool)
+    gate = np.array([i.gate_level or 0 for i in indicators], dtype=np.int64) * scored[dim_of]
+    keys, group = np.unique(dim_of * 1000 + gate, return_inverse=True)
+    required = np.array([i.required for i in indicators], dtype=bool)
+    return FrameworkIndex(
+        framework=framework,
+        indicators=indicators,
+        indicator_ids=tuple(i.id for i in indicators),
+        dimension_ids=tuple(d.id for d in dims),
+        path_ids=paths,
+        dim_of=dim_of,
+        weight=np.array([i.weight for i in indicators], dtype=np.float64),
+        dim_starts=np.searchsorted(dim_of, np.arange(len(dims))),
+        group=group.astype(np.int64),
+        group_dim=keys // 1000,
+        group_gate=keys % 1000,
+        group_columns=tuple(np.flatnonzero(group == g) for g in range(len(keys))),
+        dimension_groups=tuple(np.flatnonzero(keys // 1000 == d) for d in range(len(dims))),
+        dim_blocks=tuple(
+            itertools.pairwise(
+                [*np.searchsorted(dim_of, range(len(dims))).tolist(), len(indicators)]
+            )
+        ),
+        scored_dim=scored,
+        dim_weight=dim_weight,
+        applicable=applicable,
+        required=required,
+        gate=gate,
+        max_level=framework.max_answer_level,
+        top=max(level.value for level in framework.result_levels),
+    )
+
+
+def _dimension_weight(dimension: Dimension, path: str) -> float:
+    """The weight of a dimension for a path (0 when unscored)."""
+    if not dimension.scored:
+        return 0.0
+    if dimension.path_weights:
+        return float(dimension.path_weights[path])
+    return float(dimension.weight or 1.0)
+
+
+# ----------------------------------------------------------------------------- answer matrix
+
+
+@dataclass(frozen=True, eq=False)
+class AnswerMatrix:
+    """Encoded answers of many assessments to one framework.
+
+    ``scores`` is in [0, 1] and NaN unless answered (also NaN for an answered number without
+    breakpoints); ``levels`` holds the answered level of level questions, else -1; ``status`` is
+    MISSING (0), ANSWERED (1) or NA (2).
+    """
+
+    assessment_ids: npt.NDArray[np.object_]
+    indicator_ids: tuple[str, ...]
+    scores: FloatArray
+    levels: Int8Array
+    status: Int8Array
+
+    @property
+    def size(self) -> int:
+        """Number of assessments (rows)."""
+        return int(self.scores.shape[0])
+
+
+Parsed = tuple[float, int, int, str]  # score, level, status, reason when invalid
+Parser = Callable[[Indicator, list[str], int], list[Parsed]]
+
+
+def _invalid(reason: str) -> Parsed:
+    return (math.nan, NO_LEVEL, _INVALID, reason)
+
+
+def _parse_level(_indicator: Indicator, texts: list[str], max_level: int) -> list[Parsed]:
+    """'0'…'N' → level / N, keeping the level."""
+    table = {str(k): (k / max_level, k, ANSWERED, "") for k in range(max_level + 1)}
+    bad = _invalid(f"level outside 0..{max_level}")
+    return [table.get(text, bad) for text in texts]
+
+
+def _parse_boolean(_indicator: Indicator, texts: list[str], _max_level: int) -> list[Parsed]:
+    """'yes' → 1, 'no' → 0."""
+    table = {"yes": (1.0, NO_LEVEL, ANSWERED, ""), "no": (0.0, NO_LEVEL, ANSWERED, "")}
+    bad = _invalid("not 'yes' or 'no'")
+    return [table.get(text, bad) for text in texts]
+
+
+def _parse_choice(indicator: Indicator, texts: list[str], _max_level: int) -> list[Parsed]:
+    """An option id → option score / best option score."""
+    top = indicator.max_score
+    table = {o.id: (o.score / top, NO_LEVEL, ANSWERED, "") for o in indicator.options or ()}
+    bad = _invalid("unknown option")
+    return [table.get(text, bad) for text in texts]
+
+
+def _parse_multi(indicator: Indicator, texts: list[str], _max_level: int) -> list[Parsed]:
+    """Option ids joined by '|' → min(sum of option scores, cap) / max_score."""
+    return [_parse_ticks(indicator, text) for text in texts]
+
+
+def _parse_ticks(indicator: Indicator, text: str) -> Parsed:
+    """One multi answer."""
+    options = {o.id: o for o in indicator.options or ()}
+    ticked = set(text.split("|")) if text else set()
+    unknown = sorted(ticked - set(options))
+    if unknown:
+        return _invalid(f"unknown option(s) {', '.join(unknown)}")
+    exclusive = sorted(t for t in ticked if options[t].exclusive)
+    if exclusive and len(ticked) > 1:
+        return _invalid(f"exclusive option {exclusive[0]} ticked with others")
+    total = sum(options[t].score for t in ticked)
+    if indicator.cap is not None:
+        total = min(total, indicator.cap)
+    return (min(total / indicator.max_score, 1.0), NO_LEVEL, ANSWERED, "")
+
+
+def _parse_number(indicator: Indicator, texts: list[str], _max_level: int) -> list[Parsed]:
+    """A decimal number → piecewise-linear score over the breakpoints, clamped at the ends."""
+    values = np.array([_to_float(text) for text in texts], dtype=np.float64)
+    low, high = (0.0, 100.0) if indicator.answer is AnswerType.PERCENT else (-np.inf, np.inf)
+    ok = np.isfinite(values) & (values >= low) & (values <= high)
+    if indicator.breakpoints is None:
+        mapped = np.full(len(texts), np.nan)
+    else:
+        xs, ys = zip(*indicator.breakpoints, strict=True)
+        mapped = np.interp(np.where(ok, values, xs[0]), xs, ys)
+    reason = "not a percentage 0..100" if high == 100.0 else "not a number"
+    return [
+        (float(s), NO_LEVEL, ANSWERED, "") if good else _invalid(reason)
+        for s, good in zip(mapped, ok, strict=True)
+    ]
+
+
+def _to_float(text: str) -> float:
+    """``float(text)``, NaN when it is not a number."""
+    try:
+        return float(text)
+    except ValueError:
+        return math.nan
+
+
+PARSERS: Final[dict[AnswerType, Parser]] = {
+    AnswerType.LEVEL: _parse_level,
+    AnswerType.BOOLEAN: _parse_boolean,
+    AnswerType.CHOICE: _parse_choice,
+    AnswerType.MULTI: _parse_multi,
+    AnswerType.NUMBER: _parse_number,
+    AnswerType.PERCENT: _parse_number,
+}
+
+
+def parse_answers(indicator: Indicator, texts: list[str], max_level: int) -> list[Parsed]:
+    """Parse distinct answer texts of one indicator into (score, level, status, reason)."""
+    na = (math.nan, NO_LEVEL, NA, "") if indicator.na_allowed else _invalid("N/A not allowed")
+    real = [text for text in texts if text != "na"]
+    parsed = iter(PARSERS[indicator.answer](indicator, real, max_level))
+    return [na if text == "na" else next(parsed) for text in texts]
+
+
+def encode(
+    answers: pd.DataFrame, framework: Framework, *, assessment_ids: Sequence[str] | None = None
+) -> AnswerMatrix:
+    """Encode long answers (assessment_id, indicator_id, answer) into an :class:`AnswerMatrix`.
+
+    Rows follow ``assessment_ids`` when given (others are ignored), else first appearance.
+
+    Raises:
+        AnswerError: unknown indicator, repeated answer or an answer the indicator rejects.
+    """
+    index = framework_index(framework)
+    ids, indicator_ids, texts = (
+        answers[name].astype(str).to_numpy(dtype=object)
+        for name in (C.ASSESSMENT_ID, C.INDICATOR_ID, C.ANSWER)
+    )
+    if assessment_ids is None:
+        row, found = pd.factorize(ids)
+        known = np.asarray(found, dtype=object)
+    else:
+        known = np.asarray([str(a) for a in assessment_ids], dtype=object)
+        row = pd.Index(known).get_indexer(pd.Index(ids))
+        keep = row >= 0
+        row, ids, indicator_ids, texts = row[keep], ids[keep], indicator_ids[keep], texts[keep]
+    col = pd.Index(index.indicator_ids).get_indexer(pd.Index(indicator_ids))
+    _check_keys(ids, indicator_ids, row, col, len(index.indicators))
+    score, level, status = _parse_rows(index, col, texts, ids)
+    matrix = empty_matrix(known, index)
+    matrix.scores[row, col] = score
+    matrix.levels[row, col] = level
+    matrix.status[row, col] = status
+    return matrix
+
+
+def empty_matrix(assessment_ids: npt.NDArray[np.object_], index: FrameworkIndex) -> AnswerMatrix:
+    """A (column-major) matrix with every indicator of every assessment unanswered."""
+    shape = (len(assessment_ids), len(index.indicators))
+    return AnswerMatrix(
+        assessment_ids=assessment_ids,
+        indicator_ids=index.indicator_ids,
+        scores=np.full(shape, np.nan, order="F"),
+        levels=np.full(shape, NO_LEVEL, dtype=np.int8, order="F"),
+        status=np.zeros(shape, dtype=np.int8, order="F"),
+    )
+
+
+def _check_keys(
+    ids: npt.NDArray[np.object_],
+    indicator_ids: npt.NDArray[np.object_],
+    row: IntArray,
+    col: IntArray,
+    n_indicators: int,
+) -> None:
+    """Reject unknown indicators and repeated (assessment, indicator) rows."""
+    unknown = np.flatnonzero(col < 0)
+    if unknown.size:
+        raise AnswerError(_describe(ids, indicator_ids, unknown, "indicator not in the framework"))
+    key = row.astype(np.int64) * n_indicators + col
+    order = np.argsort(key, kind="stable")
+    repeated = order[1:][np.diff(key[order]) == 0]
+    if repeated.size:
+        raise AnswerError(_describe(ids, indicator_ids, repeated, "answered more than once"))
+
+
+def _describe(
+    ids: npt.NDArray[np.object_],
+    indicator_ids: npt.NDArray[np.object_],
+    rows: IntArray,
+    reason: str,
+    texts: npt.NDArray[np.object_] | None = None,
+) -> str:
+    """A message naming the first few offending rows."""
+    parts = []
+    for r in rows[:MAX_REPORTED]:
+        value = "" if texts is None else f" answer {texts[r]!r}:"
+        parts.append(f"assessment {ids[r]!r}, indicator {indicator_ids[r]!r}:{value} {reason}")
+    more = f" (and {rows.size - MAX_REPORTED} more)" if rows.size > MAX_REPORTED else ""
+    return "; ".join(parts) + more
+
+
+def _parse_rows(
+    index: FrameworkIndex,
+    col: IntArray,
+    texts: npt.NDArray[np.object_],
+    ids: npt.NDArray[np.object_],
+) -> tuple[FloatArray, Int8Array, Int8Array]:
+    """Parse every row, once per distinct (indicator, answer) pair; raise on invalid rows."""
+    code, uniques = pd.factorize(texts)
+    pairs, inverse = np.unique(col.astype(np.int64) * len(uniques) + code, return_inverse=True)
+    pair_col, pair_text = np.divmod(pairs, max(len(uniques), 1))
+    bounds = np.searchsorted(pair_col, np.arange(len(index.indicators) + 1))
+    parsed: list[Parsed] = []
+    for j, indicator in enumerate(index.indicators):
+        block = [str(uniques[u]) for u in pair_text[bounds[j] : bounds[j + 1]]]
+        parsed.extend(parse_answers(indicator, block, index.max_level))
+    score = np.array([p[0] for p in parsed], dtype=np.float64)[inverse]
+    level = np.array([p[1] for p in parsed], dtype=np.int8)[inverse]
+    status = np.array([p[2] for p in parsed], dtype=np.int8)[inverse]
+    bad = np.flatnonzero(status == _INVALID)
+    if bad.size:
+        reasons = [parsed[i][3] for i in inverse[bad[:MAX_REPORTED]]]
+        named = np.asarray(index.indicator_ids, dtype=object)[col]
+        raise AnswerError(_describe_invalid(ids, named, texts, bad, reasons))
+    return score, level, status
+
+
+def _describe_invalid(
+    ids: npt.NDArray[np.object_],
+    named: npt.NDArray[np.object_],
+    texts: npt.NDArray[np.object_],
+    bad: IntArray,
+    reasons: list[str],
+) -> str:
+    """A message naming the first few invalid answers with their reasons."""
+    parts = [
+        f"assessment {ids[r]!r}, indicator {named[r]!r}: answer {texts[r]!r}: {why}"
+        for r, why in zip(bad[:MAX_REPORTED], reasons, strict=False)
+    ]
+    more = f" (and {bad.size - MAX_REPORTED} more)" if bad.size > MAX_REPORTED else ""
+    return "invalid answers: " + "; ".join(parts) + more
+
+
+def path_positions(
+    assessment_ids: npt.NDArray[np.object_], framework: Framework, paths: pd.Series | None
+) -> IntArray:
+    """Position of each assessment's production path (missing → the framework's first path).
+
+    Raises:
+        AnswerError: a path the framework does not define.
+    """
+    index = framework_index(framework)
+    positions = np.zeros(len(assessment_ids), dtype=np.int64)
+    if paths is None or framework.paths is None:
+        return positions
+    named = pd.Series(paths).astype(object).reindex(list(assessment_ids))
+    given = named.notna().to_numpy()
+    found = pd.Index(index.path_ids).get_indexer(pd.Index(named.to_numpy(dtype=object)))
+    unknown = np.flatnonzero(given & (found < 0))
+    if unknown.size:
+        first = unknown[0]
+        raise AnswerError(
+            f"assessment {assessment_ids[first]!r}: unknown path "
+            f"{named.iloc[first]!r}; the framework has {list(index.path_ids)}"
+        )
+    return np.where(given, found, 0).astype(np.int64)
+
+
+# ----------------------------------------------------------------------------- matrix scoring
+#
+# Sums over indicators run column by column in file order (vectorised over rows), never through
+# BLAS: a BLAS product adds in an order that depends on the number of rows, and one assessment
+# must score bit for bit the same alone as inside a batch of a million.
+
+
+@dataclass(frozen=True, eq=False)
+class MatrixScores:
+    """Scores of every row of an :class:`AnswerMatrix` (plain arrays, rows as in the matrix).
+
+    ``level`` is 0 when no level is reached; ``gate_satisfaction`` (rows × levels) is filled for
+    cumulative_gates frameworks only.
+    """
+
+    scored: BoolArray  # (n_a, n_i) answered with a score and applicable to the row's path
+    applicable: BoolArray  # (n_a, n_i) applies to the row's path and not N/A
+    dimension: FloatArray  # (n_a, n_d) 0..1, NaN when nothing is answered
+    answered: IntArray  # (n_a, n_d)
+    applicable_count: IntArray  # (n_a, n_d) applicable and not N/A
+    score: FloatArray  # (n_a,) native scale, NaN when nothing scored is answered
+    scale_max: float
+    level: IntArray  # (n_a,) 0 = no level
+    coverage: FloatArray  # (n_a,) answered / applicable over all indicators
+    missing_required: IntArray  # (n_a,)
+    gate_satisfaction: FloatArray | None = None
+
+
+def score_matrix(
+    matrix: AnswerMatrix, framework: Framework, path_index: IntArray | None = None
+) -> MatrixScores:
+    """Score every row of ``matrix``; ``path_index`` gives each row's path position (default 0).
+
+    Column-major (Fortran-ordered) matrices are fastest; others are copied once.
+    """
+    index = framework_index(framework)
+    paths = np.zeros(matrix.size, dtype=np.int64) if path_index is None else path_index
+    scores, status = np.asfortranarray(matrix.scores), np.asfortranarray(matrix.status)
+    fits = None if index.all_applicable else index.applicable.T[:, paths].T
+    scored = ~np.isnan(scores) if fits is None else ~np.isnan(scores) & fits
+    answered = status == ANSWERED if fits is None else (status == ANSWERED) & fits
+    numerator, denominator = group_sums(scores, scored, index)
+    dimension = _dimension_scores(numerator, denominator, index)
+    total, level, satisfaction = _apply_rule(
+        numerator, denominator, dimension, matrix.levels, answered, paths, index
+    )
+    n_answered, n_applicable, n_missing = _counts(status, answered, fits, index)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        coverage = n_answered.sum(axis=1) / n_applicable.sum(axis=1)
+    return MatrixScores(
+        scored=scored,
+        applicable=(status != NA) if fits is None else (status != NA) & fits,
+        dimension=dimension,
+        answered=n_answered,
+        applicable_count=n_applicable,
+        score=total,
+        scale_max=_scale_max(index),
+        level=level,
+        coverage=coverage,
+        missing_required=n_missing,
+        gate_satisfaction=satisfaction,
+    )
+
+
+def group_sums(
+    scores: FloatArray, scored: BoolArray, index: FrameworkIndex
+) -> tuple[FloatArray, FloatArray]:
+    """Per (dimension, gate) group, Σ w·s and Σ w over scored indicators: (n_g, n_a) each."""
+    weighted = np.where(scored, scores, 0.0) * index.weight
+    weights = scored * index.weight
+    return _column_sums(weighted, index.group_columns), _column_sums(weights, index.group_columns)
+
+
+def _column_sums(matrix: FloatArray, groups: tuple[IntArray, ...]) -> FloatArray:
+    """Sum the columns of each group left to right, one row at a time alike: (n_groups, n_a)."""
+    if all(len(columns) == 1 for columns in groups):
+        single = np.concatenate(groups)
+        in_order = np.array_equal(single, np.arange(matrix.shape[1]))
+        return matrix.T if in_order else matrix[:, single].T
+    sums = np.empty((len(groups), matrix.shape[0]))
+    for g, columns in enumerate(groups):
+        sums[g] = matrix[:, columns[0]]
+        for j in columns[1:]:
+            sums[g] += matrix[:, j]
+    return sums
+
+
+def _dimension_scores(
+    numerator: FloatArray, denominator: FloatArray, index: FrameworkIndex
+) -> FloatArray:
+    """Weight-normalised mean of the answered indicators of each dimension: (n_a, n_d)."""
+    top = _column_sums(numerator.T, index.dimension_groups)
+    bottom = _column_sums(denominator.T, index.dimension_groups)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(bottom > 0, top / bottom, np.nan).T
+
+
+def _counts(
+    status: Int8Array, answered: BoolArray, fits: BoolArray | None, index: FrameworkIndex
+) -> tuple[IntArray, IntArray, IntArray]:
+    """Answered and applicable indicators per dimension, missing required per row."""
+    missing = status == MISSING if fits is None else (status == MISSING) & fits
+    n_answered = _block_counts(answered, index.dim_blocks)
+    n_missing = _block_counts(missing, index.dim_blocks)
+    required = _block_counts(missing[:, index.required], ((0, int(index.required.sum())),))
+    return n_answered, n_answered + n_missing, required[:, 0]
+
+
+def _block_counts(mask: BoolArray, blocks: tuple[tuple[int, int], ...]) -> IntArray:
+    """True values per row within each block of contiguous columns: (n_a, n_blocks)."""
+    flags = mask.view(np.uint8)
+    counts = np.zeros((len(blocks), mask.shape[0]), dtype=np.uint16)
+    for b, (start, end) in enumerate(blocks):
+        for j in range(start, end):
+            counts[b] += flags[:, j]
+    return counts.T.astype(np.int64)
+
+
+def _scale_max(index: FrameworkIndex) -> float:
+    """The top of the framework's native score scale."""
+    rule = index.framework.result
+    if isinstance(rule, CumulativeGatesRule):
+        return float(index.top)
+    return float(rule.scale_max)
+
+
+def _apply_rule(
+    numerator: FloatArray,
+    denominator: FloatArray,
+    dimension: FloatArray,
+    levels: Int8Array,
+    answered: BoolArray,
+    paths: IntArray,
+    index: FrameworkIndex,
+) -> tuple[FloatArray, IntArray, FloatArray | None]:
+    """Framework score, level and (gates only) per-level satisfaction."""
+    rule = index.framework.result
+    if isinstance(rule, BandsRule):
+        total = rule.scale_max * _weighted_dimensions(dimension, index.dim_weight, paths)
+        return total, _band_level(total, levels, answered, rule, index), None
+    if isinstance(rule, MeanOfAreasRule):
+        equal = index.scored_dim.astype(np.float64)[None, :]
+        total = rule.scale_max * _weighted_dimensions(dimension, equal, paths * 0)
+        steps = [(t.level, t.min_score) for t in rule.thresholds]
+        return total, _threshold_level(total, steps, rule.scale_max), None
+    return _gates(numerator, denominator, paths, index, rule)
+
+
+def _weighted_dimensions(dimension: FloatArray, weights: FloatArray, paths: IntArray) -> FloatArray:
+    """Weighted mean of the answered dimension scores; ``weights`` is (n_p, n_d)."""
+    numerator = np.zeros(dimension.shape[0])
+    denominator = np.zeros(dimension.shape[0])
+    for d in np.flatnonzero(weights.max(axis=0) > 0):
+        weight = weights[0, d] if weights.shape[0] == 1 else weights[paths, d]
+        present = ~np.isnan(dimension[:, d])
+        numerator += np.where(present, dimension[:, d] * weight, 0.0)
+        denominator += present * weight
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(denominator > 0, numerator / denominator, np.nan)
+
+
+def _threshold_level(total: FloatArray, steps: list[tuple[int, float]], scale: float) -> IntArray:
+    """Highest level whose minimum score is reached (0 when none)."""
+    level = np.zeros(total.shape, dtype=np.int64)
+    for value, minimum in sorted(steps, key=lambda step: step[1]):
+        level = np.where(total >= minimum - TOLERANCE * scale, value, level)
+    return level
+
+
+def _band_level(
+    total: FloatArray,
+    levels: Int8Array,
+    answered: BoolArray,
+    rule: BandsRule,
+    index: FrameworkIndex,
+) -> IntArray:
+    """Highest band whose minimum score and conditions all hold (0 when none)."""
+    level = np.zeros(total.shape, dtype=np.int64)
+    hits: dict[int, BoolArray] = {}
+    for band in sorted(rule.bands, key=lambda b: b.level):
+        ok = total >= band.min_score - TOLERANCE * rule.scale_max
+        for condition in band.conditions:
+            if condition.min_level not in hits:
+                hits[condition.min_level] = (levels >= condition.min_level) & answered
+            pool = condition_pool(index, condition.dimension, condition.tag)
+            count = _pool_count(hits[condition.min_level], pool)
+            ok &= count >= condition.min_count
+        level = np.where(ok, band.level, level)
+    return level
+
+
+def _pool_count(mask: BoolArray, pool: IntArray) -> npt.NDArray[np.uint16]:
+    """True values per row over the columns of ``pool``."""
+    flags = mask.view(np.uint8)
+    count = np.zeros(mask.shape[0], dtype=np.uint16)
+    for j in pool:
+        count += flags[:, j]
+    return count
+
+
+def condition_pool(index: FrameworkIndex, dimension_id: str, tag: str | None) -> IntArray:
+    """Indicator positions a band condition counts (a dimension, optionally one tag)."""
+    d = index.dimension_ids.index(dimension_id)
+    return np.flatnonzero(
+        (index.dim_of == d) & np.array([tag is None or tag in i.tags for i in index.indicators])
+    )
+
+
+def condition_count(
+    levels: Int8Array, answered: BoolArray, pool: IntArray, min_level: int
+) -> IntArray:
+    """Per row, how many indicators of ``pool`` are answered at ``min_level`` or above."""
+    hits = (levels[:, pool] >= min_level) & answered[:, pool]
+    counts: IntArray = hits.sum(axis=1, dtype=np.int64)
+    return counts
+
+
+def _gates(
+    numerator: FloatArray,
+    denominator: FloatArray,
+    paths: IntArray,
+    index: FrameworkIndex,
+    rule: CumulativeGatesRule,
+) -> tuple[FloatArray, IntArray, FloatArray]:
+    """cumulative_gates: satisfaction per level, consecutive levels passed, level + next share."""
+    satisfaction = gate_satisfaction(numerator, denominator, paths, index)
+    top = index.top
+    kernel = gate_kernel(index, top).reshape(len(index.indicators), -1, top)
+    has_requirement: BoolArray = (kernel > 0).sum(axis=0) > 0  # (n_p, top)
+    passed = (satisfaction >= rule.pass_mark - TOLERANCE) | ~has_requirement[paths]
+    reached = np.cumprod(passed, axis=1).sum(axis=1).astype(np.int64)
+    following = satisfaction[np.arange(len(paths)), np.minimum(reached, top - 1)]
+    total = np.where(reached >= top, float(top), reached + np.nan_to_num(following))
+    nothing = np.isnan(satisfaction).all(axis=1)
+    return np.where(nothing, np.nan, total), np.where(nothing, 0, reached), satisfaction
+
+
+def gate_satisfaction(
+    numerator: FloatArray, denominator: FloatArray, paths: IntArray, index: FrameworkIndex
+) -> FloatArray:
+    """sat(L) = Σ W_d·Σ w·s / Σ W_d·Σ w over the groups of gate L: (n_a, top)."""
+    n_rows = numerator.shape[1]
+    top, bottom, term = (
+        np.zeros((index.top, n_rows)),
+        np.zeros((index.top, n_rows)),
+        np.empty(n_rows),
+    )
+    single = len(index.path_ids) == 1
+    per_row = {} if single else {d: index.dim_weight[paths, d] for d in set(index.group_dim)}
+    for g, (d, gate) in enumerate(zip(index.group_dim, index.group_gate, strict=True)):
+        if gate == 0:
+            continue
+        weight = index.dim_weight[0, d] if single else per_row[d]
+        np.multiply(numerator[g], weight, out=term)
+        np.add(top[gate - 1], term, out=top[gate - 1])
+        np.multiply(denominator[g], weight, out=term)
+        np.add(bottom[gate - 1], term, out=bottom[gate - 1])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(bottom > 0, top / bottom, np.nan).T
+
+
+def gate_kernel(index: FrameworkIndex, top: int) -> FloatArray:
+    """(n_i, n_p × top): path dimension weight × indicator weight where the gate is the level."""
+    one_hot = (index.gate[:, None] == np.arange(1, top + 1)).astype(np.float64)  # (n_i, top)
+    per_path = index.dim_weight[:, index.dim_of] * index.weight * index.applicable  # (n_p, n_i)
+    kernel: FloatArray = per_path.T[:, :, None] * one_hot[:, None, :]
+    return kernel.reshape(len(index.indicators), -1)
+
+
+# ----------------------------------------------------------------------------- documented API
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """Frames of one scoring run (columns in docs/architecture.md)."""
+
+    indicator_scores: pd.DataFrame
+    dimension_scores: pd.DataFrame
+    overall: pd.DataFrame
+
+
+def score(
+    answers: pd.DataFrame,
+    framework: Framework,
+    *,
+    paths: pd.Series | None = None,
+    assessment_ids: Sequence[str] | None = None,
+) -> ScoreResult:
+    """Score long answers against ``framework``.
+
+    ``score = scale_max × Σ_d W_d·(Σ_{i∈d} w_i·s_i / Σ_{i∈d, answered} w_i) / Σ_{d answered} W_d``
+    for bands (W_d = dimension or path weight) and mean_of_areas (W_d = 1); cumulative_gates uses
+    ``score = reached + sat(reached + 1)``, ``sat(L) = Σ_{gate=L} W_d·w_i·s_i / Σ_{gate=L} W_d·w_i``
+    over answered requirements. N/A, unanswered and inapplicable indicators leave every
+    denominator.
+
+    Args:
+        answers: canonical long answers (assessment_id, indicator_id, answer).
+        framework: the framework version the answers were given against.
+        paths: assessment_id → production path id; missing means the first path.
+        assessment_ids: rows of the result (assessments without answers score NaN); default:
+            every assessment in ``answers`` in order of first appearance.
+
+    Raises:
+        AnswerError: an answer the framework does not accept.
+    """
+    matrix = encode(answers, framework, assessment_ids=assessment_ids)
+    scores = score_matrix(
+        matrix, framework, path_positions(matrix.assessment_ids, framework, paths)
+    )
+    index = framework_index(framework)
+    return ScoreResult(
+        indicator_scores=indicator_frame(matrix, scores, index),
+        dimension_scores=dimension_frame(matrix, scores, index),
+        overall=overall_frame(matrix, scores),
+    )
+
+
+def indicator_frame(
+    matrix: AnswerMatrix, scores: MatrixScores, index: FrameworkIndex
+) -> pd.DataFrame:
+    """One row per (assessment, indicator); inapplicable indicators show as N/A."""
+    n_rows, n_ind = matrix.scores.shape
+    status = np.where(scores.applicable | (matrix.status == MISSING), matrix.status, NA)
+    status = np.where(scores.applicable | (matrix.status == NA), status, NA)
+    level = matrix.levels.ravel()
+    has_level = (level >= 0) & (status.ravel() == ANSWERED)
+    return pd.DataFrame(
+        {
+            C.ASSESSMENT_ID: np.repeat(matrix.assessment_ids, n_ind),
+            C.INDICATOR_ID: np.tile(np.asarray(index.indicator_ids, dtype=object), n_rows),
+            C.DIMENSION_ID: np.tile(
+                np.asarray(index.dimension_ids, dtype=object)[index.dim_of], n_rows
+            ),
+            C.STATUS: _STATUS_NAMES[status.ravel()],
+            C.LEVEL: int_or_na(level, has_level),
+            C.SCORE: np.where(status == ANSWERED, matrix.scores, np.nan).ravel(),
+            C.WEIGHT: np.tile(index.weight, n_rows),
+        }
+    )
+
+
+def dimension_frame(
+    matrix: AnswerMatrix, scores: MatrixScores, index: FrameworkIndex
+) -> pd.DataFrame:
+    """One row per (assessment, dimension)."""
+    n_rows, n_dim = scores.dimension.shape
+    with np.errstate(invalid="ignore", divide="ignore"):
+        coverage = scores.answered / scores.applicable_count
+    return pd.DataFrame(
+        {
+            C.ASSESSMENT_ID: np.repeat(matrix.assessment_ids, n_dim),
+            C.DIMENSION_ID: np.tile(np.asarray(index.dimension_ids, dtype=object), n_rows),
+            C.SCORE: scores.dimension.ravel(),
+            C.ANSWERED: scores.answered.ravel(),
+            C.APPLICABLE: scores.applicable_count.ravel(),
+            C.COVERAGE: coverage.ravel(),
+        }
+    )
+
+
+def overall_frame(matrix: AnswerMatrix, scores: MatrixScores) -> pd.DataFrame:
+    """One row per assessment: score, level (NA when none), coverage and completeness."""
+    return pd.DataFrame(
+        {
+            C.ASSESSMENT_ID: matrix.assessment_ids,
+            C.SCORE: scores.score,
+            C.SCALE_MAX: np.full(matrix.size, scores.scale_max),
+            C.SCORE_100: scores.score / scores.scale_max * 100.0,
+            C.LEVEL: int_or_na(scores.level, scores.level > 0),
+            C.COVERAGE: scores.coverage,
+            C.MISSING_REQUIRED: scores.missing_required,
+            C.COMPLETE: scores.missing_required == 0,
+        }
+    )
+
+
+def int_or_na(values: npt.NDArray[np.integer], present: BoolArray) -> pd.arrays.IntegerArray:
+    """A nullable Int64 array: ``values`` where ``present``, else NA."""
+    return pd.arrays.IntegerArray(np.where(present, values, 0).astype(np.int64), ~present)
