@@ -1,0 +1,61 @@
+"""``ronghe load DIR``: bulk-load a data set (enterprises, assessments, answers) and store its
+results."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+from assessment.cli import CommandError
+from assessment.db import make_engine, migrate
+from assessment.repo.errors import RepositoryError
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``load`` sub-command."""
+    parser = subparsers.add_parser(
+        "load",
+        help="批量载入数据集 / bulk-load a data set",
+        description="载入 enterprises / assessments / answers 三张表（CSV、Parquet 或 XLSX）并计算"
+        "结果 / load the enterprises, assessments and answers tables (CSV, Parquet or XLSX) "
+        "and store their results",
+    )
+    parser.add_argument("directory", type=Path, help="数据目录 / folder of the three tables")
+    parser.add_argument(
+        "--no-score", action="store_true", help="只载入，不计算结果 / load only, store no results"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read the three tables and load them in one transaction."""
+    from assessment.demo import DemoData
+    from assessment.repo.loading import load_dataset
+    from assessment.repo.reference_data import sync_reference_data
+
+    if not args.directory.is_dir():
+        raise CommandError(f"目录不存在 / no such folder: {args.directory}")
+    try:
+        data = DemoData.read(args.directory)
+    except (OSError, ValueError) as exc:
+        raise CommandError(f"无法读取数据集 / cannot read the data set: {exc}") from exc
+    engine = make_engine()
+    try:
+        migrate(engine)
+        with Session(engine) as session:
+            sync_reference_data(session)
+        report = load_dataset(engine, data, actor_username="load", score=not args.no_score)
+    except RepositoryError as exc:
+        raise CommandError(f"{exc.message_zh} / {exc.message_en}") from exc
+    finally:
+        engine.dispose()
+    sys.stdout.write(
+        f"已载入 / loaded: {report.enterprises} enterprises, {report.assessments} "
+        f"assessments, {report.answers} answers, {report.results} results "
+        f"({sum(report.seconds.values()):.1f} s)\n"
+    )
+    return 0

@@ -1,0 +1,219 @@
+"""SQLModel tables of DESIGN.md §3 (reference data, enterprises, assessments, results, accounts,
+audit). Tables are created and changed only through Alembic migrations (``assessment/migrations``).
+
+Timestamps are timezone-aware UTC (sqlmodel's ``UTCDateTime`` refuses naive values).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index
+from sqlmodel import Field, SQLModel
+
+# Stable constraint names on every backend (Alembic compares and drops constraints by name).
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """Current time, aware UTC (the default clock)."""
+    return datetime.now(UTC)
+
+
+class Role(StrEnum):
+    ENTERPRISE = "enterprise"
+    CONSULTANT = "consultant"
+    BUREAU = "bureau"
+    ADMIN = "admin"
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    RESUBMITTED = "resubmitted"
+    VERIFIED = "verified"
+
+
+EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.RETURNED})
+REVIEWABLE_STATUSES = frozenset({Status.SUBMITTED, Status.RESUBMITTED})
+
+
+# Reference data (filled from assessment.reference by init-db)
+class Region(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=6)
+    name_zh: str = Field(max_length=64)
+    name_en: str = Field(default="", max_length=128)
+    level: str = Field(max_length=16)  # province / prefecture / county
+    parent_code: str | None = Field(default=None, max_length=6, foreign_key="region.code")
+    macro_region: str | None = Field(default=None, max_length=16)
+
+
+class Industry(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=8)
+    name_zh: str = Field(max_length=128)
+    name_en: str = Field(default="", max_length=256)
+    production_type: str = Field(default="discrete", max_length=16)
+
+
+# Enterprise
+class EnterpriseBase(SQLModel):
+    uscc: str = Field(max_length=18)
+    name: str = Field(min_length=1, max_length=200)
+    region_code: str = Field(max_length=6)
+    industry_code: str = Field(max_length=8)
+    employees: int | None = Field(default=None, ge=0)
+    revenue_wan: float | None = Field(default=None, ge=0)  # main business revenue, ¥10,000
+    production_type: str = Field(default="discrete", max_length=16)
+
+
+class EnterpriseCreate(EnterpriseBase):
+    pass
+
+
+class EnterpriseUpdate(SQLModel):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    region_code: str | None = None
+    industry_code: str | None = None
+    employees: int | None = Field(default=None, ge=0)
+    revenue_wan: float | None = Field(default=None, ge=0)
+    production_type: str | None = None
+
+
+class Enterprise(EnterpriseBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    uscc: str = Field(max_length=18, unique=True)
+    # no FK: the reference table holds provinces and prefectures only, and an enterprise may sit
+    # in a county of a listed prefecture (checked by the repository)
+    region_code: str = Field(max_length=6, index=True)
+    industry_code: str = Field(max_length=8, foreign_key="industry.code", index=True)
+    size_class: str | None = Field(default=None, max_length=16)
+    above_designated_size: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+# Accounts
+class User(SQLModel, table=True):
+    __tablename__ = "app_user"  # "user" is reserved in PostgreSQL
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True)
+    display_name: str = Field(default="", max_length=128)
+    role: str = Field(max_length=16)
+    region_code: str | None = Field(default=None, max_length=6)  # bureau jurisdiction (any level)
+    enterprise_id: int | None = Field(default=None, foreign_key="enterprise.id")
+    password_hash: str | None = Field(default=None, max_length=256)
+    is_active: bool = True
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+    last_login_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ConsultantAssignment(SQLModel, table=True):
+    __tablename__ = "consultant_assignment"
+
+    consultant_id: int = Field(foreign_key="app_user.id", primary_key=True)
+    enterprise_id: int = Field(foreign_key="enterprise.id", primary_key=True, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+# Assessments, answers and materialised results
+class Assessment(SQLModel, table=True):
+    __table_args__ = (Index("ix_assessment_enterprise_year", "enterprise_id", "year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    external_id: str | None = Field(default=None, max_length=64, unique=True)
+    enterprise_id: int = Field(foreign_key="enterprise.id")
+    year: int
+    status: str = Field(default=Status.DRAFT.value, max_length=16, index=True)
+    # framework id -> version answered against, e.g. {"dcmm": "2018.1"}
+    framework_versions: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON))
+    paths: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON))
+    version: int = 1  # optimistic-locking counter, +1 on every save
+    created_by: int | None = Field(default=None, foreign_key="app_user.id")
+    updated_by: int | None = Field(default=None, foreign_key="app_user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    submitted_at: datetime | None = None
+    reviewed_by: int | None = Field(default=None, foreign_key="app_user.id")
+    reviewed_at: datetime | None = None
+    review_comment: str | None = None
+
+
+class Answer(SQLModel, table=True):
+    assessment_id: int = Field(foreign_key="assessment.id", primary_key=True)
+    framework_id: str = Field(max_length=32, primary_key=True)
+    indicator_id: str = Field(max_length=64, primary_key=True)
+    answer: str = Field(max_length=1024)
+
+
+class FrameworkResult(SQLModel, table=True):
+    __tablename__ = "framework_result"
+
+    assessment_id: int = Field(foreign_key="assessment.id", primary_key=True)
+    framework_id: str = Field(max_length=32, primary_key=True)
+    framework_version: str = Field(max_length=32)
+    level: int | None = None
+    score: float | None = None
+    scale_max: float | None = None
+    score_100: float | None = None
+    coverage: float | None = None
+    complete: bool = False
+    dimension_scores: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    computed_at: datetime = Field(default_factory=utcnow)
+
+
+class CompositeResult(SQLModel, table=True):
+    __tablename__ = "composite_result"
+
+    assessment_id: int = Field(foreign_key="assessment.id", primary_key=True)
+    crosswalk_version: str | None = Field(default=None, max_length=32)
+    composite: float | None = None
+    stage: int | None = None
+    frameworks: int = 0
+    computed_at: datetime = Field(default_factory=utcnow)
+
+
+# Audit log (append-only: the repository has no update or delete function for it)
+class AuditEvent(SQLModel, table=True):
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor_id: int | None = Field(default=None, index=True)  # no FK: the log outlives accounts
+    actor_username: str = Field(max_length=64)
+    action: str = Field(max_length=48, index=True)
+    object_type: str = Field(max_length=32)
+    object_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+__all__ = [
+    "EDITABLE_STATUSES",
+    "REVIEWABLE_STATUSES",
+    "Answer",
+    "Assessment",
+    "AuditEvent",
+    "CompositeResult",
+    "ConsultantAssignment",
+    "Enterprise",
+    "EnterpriseCreate",
+    "EnterpriseUpdate",
+    "FrameworkResult",
+    "Industry",
+    "Region",
+    "Role",
+    "Status",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,96 @@
+"""Roles and scopes of DESIGN.md §1, enforced as SQL filters in the query layer.
+
+* admin: everything;
+* bureau: enterprises whose region code lies within its jurisdiction
+  (``assessment.reference.within`` semantics), written as a range on the code prefix so an index on
+  ``region_code`` serves it;
+* consultant: enterprises assigned to it;
+* enterprise: only itself.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, false, true
+from sqlmodel import Session, col, select
+
+from assessment import reference
+from assessment.models import ConsultantAssignment, Enterprise, Role, User
+from assessment.repo.errors import AccessDenied
+
+PREFIX_DIGITS = {
+    reference.RegionLevel.PROVINCE: 2,
+    reference.RegionLevel.PREFECTURE: 4,
+    reference.RegionLevel.COUNTY: 6,
+}
+
+
+def jurisdiction_prefix(region_code: str) -> str:
+    """The code prefix a jurisdiction covers: ``320000`` → ``32``, ``320100`` → ``3201``."""
+    return region_code[: PREFIX_DIGITS[reference.code_level(region_code)]]
+
+
+def region_condition(region_code: str) -> ColumnElement[bool]:
+    """SQL condition: ``Enterprise.region_code`` lies within ``region_code``."""
+    prefix = jurisdiction_prefix(region_code)
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)  # "3201" → "3202": a half-open range
+    column = col(Enterprise.region_code)
+    return and_(column >= prefix, column < upper)
+
+
+def scope_condition(actor: User) -> ColumnElement[bool]:
+    """SQL condition selecting the enterprises ``actor`` may read."""
+    if not actor.is_active:
+        return false()
+    role = Role(actor.role)
+    if role is Role.ADMIN:
+        return true()
+    if role is Role.BUREAU:
+        return region_condition(actor.region_code) if actor.region_code else false()
+    if role is Role.ENTERPRISE:
+        return col(Enterprise.id) == actor.enterprise_id if actor.enterprise_id else false()
+    assigned = select(col(ConsultantAssignment.enterprise_id)).where(
+        col(ConsultantAssignment.consultant_id) == actor.id
+    )
+    return col(Enterprise.id).in_(assigned)
+
+
+def require_role(actor: User, *roles: Role) -> None:
+    """Raise :class:`AccessDenied` unless ``actor`` is active and has one of ``roles``."""
+    if not actor.is_active or Role(actor.role) not in roles:
+        names = ", ".join(roles)
+        raise AccessDenied(
+            f"此操作仅限以下角色：{names}。", f"Only these roles may do this: {names}."
+        )
+
+
+def readable_enterprise(session: Session, *, actor: User, enterprise_id: int) -> Enterprise:
+    """The enterprise if ``actor`` may read it; otherwise :class:`AccessDenied`.
+
+    A missing id also gives AccessDenied, so ids outside one's scope reveal nothing.
+    """
+    found = session.exec(
+        select(Enterprise).where(col(Enterprise.id) == enterprise_id, scope_condition(actor))
+    ).first()
+    if found is None:
+        raise AccessDenied()
+    return found
+
+
+WRITERS_OF_DRAFTS = (Role.ENTERPRISE, Role.CONSULTANT, Role.ADMIN)
+WRITERS_OF_PROFILES = (Role.ENTERPRISE, Role.CONSULTANT, Role.BUREAU, Role.ADMIN)
+REVIEWERS = (Role.BUREAU, Role.ADMIN)
+
+
+def writable_enterprise(
+    session: Session, *, actor: User, enterprise_id: int, roles: tuple[Role, ...]
+) -> Enterprise:
+    """The enterprise if ``actor`` has one of ``roles`` and the enterprise is in its scope."""
+    require_role(actor, *roles)
+    return readable_enterprise(session, actor=actor, enterprise_id=enterprise_id)
+
+
+def stored_id(value: int | None) -> int:
+    """The primary key of a flushed row (typed as ``int``)."""
+    if value is None:
+        raise RuntimeError("row has no id yet: flush the session first")
+    return value

@@ -1,0 +1,98 @@
+"""Demo set-up for ``ronghe init-db --demo-if-empty``: a demo data set with a county, and one
+account per role whose scope contains demo enterprises. Passwords are random, shown once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from sqlmodel import Session, col, select
+
+from assessment import columns as C
+from assessment.models import Enterprise, Role
+from assessment.repo.accounts import assign_consultant, create_user, generate_password
+from assessment.repo.errors import ValidationFailed
+
+if TYPE_CHECKING:
+    from assessment.demo import DemoData
+
+CONSULTANT_CLIENTS = 5
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    """A created demo account and its one-time password."""
+
+    role: str
+    username: str
+    password: str
+    scope: str  # e.g. a region code, a credit code, "all"
+
+
+def with_county(data: DemoData) -> tuple[DemoData, str]:
+    """Move a third of the busiest prefecture's enterprises into one of its counties (``XXYY02``)
+    so a county bureau has something to see; returns the data and the county code."""
+    firms = data.enterprises.copy()
+    prefecture = str(firms[C.REGION_CODE].astype(str).value_counts().index[0])
+    county = prefecture[:4] + "02"
+    rows = firms.index[firms[C.REGION_CODE].astype(str) == prefecture]
+    firms.loc[rows[: max(1, len(rows) // 3)], C.REGION_CODE] = county
+    return replace(data, enterprises=firms), county
+
+
+def create_demo_accounts(session: Session, *, county: str) -> list[DemoAccount]:
+    """Admin, province / prefecture / county bureaus around ``county``, an enterprise inside it
+    and a consultant with a few clients; usernames ``demo-<role>``."""
+    prefix = county[:4]
+    inside = session.exec(
+        select(Enterprise).where(col(Enterprise.region_code) == county).order_by(col(Enterprise.id))
+    ).first()
+    if inside is None:
+        raise ValidationFailed(
+            f"区县 {county} 中没有演示企业。", f"No demo enterprise in {county}."
+        )
+    plan = [
+        (Role.ADMIN, "demo-admin", None, None, "all"),
+        (Role.BUREAU, "demo-province", county[:2] + "0000", None, county[:2] + "0000"),
+        (Role.BUREAU, "demo-prefecture", prefix + "00", None, prefix + "00"),
+        (Role.BUREAU, "demo-county", county, None, county),
+        (Role.ENTERPRISE, "demo-enterprise", None, inside.id, inside.uscc),
+        (Role.CONSULTANT, "demo-consultant", None, None, ""),
+    ]
+    accounts = []
+    for role, username, region, enterprise_id, scope in plan:
+        password = generate_password()
+        user = create_user(
+            session,
+            actor=None,
+            username=username,
+            role=role,
+            password=password,
+            region_code=region,
+            enterprise_id=enterprise_id,
+            display_name=f"演示 / demo {role.value}",
+        )
+        if role is Role.CONSULTANT:
+            clients = session.exec(
+                select(Enterprise)
+                .where(col(Enterprise.region_code).startswith(prefix))
+                .order_by(col(Enterprise.id))
+                .limit(CONSULTANT_CLIENTS)
+            ).all()
+            assign_consultant(
+                session,
+                actor=None,
+                consultant_id=user.id or 0,
+                enterprise_ids=[e.id or 0 for e in clients],
+            )
+            scope = ", ".join(e.uscc for e in clients)
+        accounts.append(DemoAccount(role.value, username, password, scope))
+    return accounts
+
+
+def accounts_text(accounts: list[DemoAccount]) -> str:
+    """The one-time listing of demo accounts (also written to the git-ignored file)."""
+    frame = pd.DataFrame([a.__dict__ for a in accounts])
+    header = "# Ronghe 演示账户 / demo accounts — 密码只显示这一次 / passwords are shown once\n"
+    return header + frame.to_string(index=False) + "\n"

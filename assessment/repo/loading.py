@@ -1,0 +1,371 @@
+"""Bulk loading of a data set (``DemoData``: enterprises, assessments, answers) into an empty or
+existing database, with results materialised by the vectorised engine.
+
+Inserts are bulk: SQLAlchemy core / DB-API ``executemany`` on SQLite and ``COPY ... FROM STDIN``
+(psycopg) on PostgreSQL; one transaction for the whole load.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from sqlalchemy import Connection, Table, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.schema import AddConstraint, DropConstraint
+from sqlmodel import SQLModel, col
+
+from assessment import columns as C
+from assessment import identity
+from assessment.models import (
+    Answer,
+    Assessment,
+    AuditEvent,
+    CompositeResult,
+    Enterprise,
+    FrameworkResult,
+    Status,
+    utcnow,
+)
+from assessment.repo.enterprises import check_industry_code, check_region_code
+from assessment.repo.errors import ValidationFailed
+from assessment.repo.results import (
+    FRAMEWORK_VERSION,
+    composite_rows,
+    compute_composite,
+    compute_results,
+    result_rows,
+)
+
+if TYPE_CHECKING:
+    from assessment.demo import DemoData
+
+CHUNK = 50_000
+REVALIDATE_FROM = 100_000  # rows from which PostgreSQL checks foreign keys once, after COPY
+
+
+@dataclass
+class LoadReport:
+    """Rows written per table and seconds per step."""
+
+    enterprises: int = 0
+    assessments: int = 0
+    answers: int = 0
+    results: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _timed(report: LoadReport, step: str, started: float) -> float:
+    now = time.perf_counter()
+    report.seconds[step] = round(now - started, 3)
+    return now
+
+
+def load_dataset(
+    engine: Engine, data: DemoData, *, actor_username: str = "system", score: bool = True
+) -> LoadReport:
+    """Load ``data`` in one transaction; refuses credit codes that are already registered.
+
+    Assessments whose every framework is complete are stored as submitted (the latest year) or
+    verified (earlier years), with their results; the others stay drafts.
+    """
+    report = LoadReport()
+    started = time.perf_counter()
+    firms = _enterprise_frame(data.enterprises)
+    plan = _plan(data.assessments, firms)
+    results = compute_results(data.answers, plan) if score else None
+    composite, crosswalk_version = compute_composite(results) if results is not None else (None, "")
+    started = _timed(report, "score", started)
+    with engine.begin() as connection:
+        _refuse_known(connection, firms[C.USCC].tolist())
+        bulk_insert(connection, _table(Enterprise), firms)
+        enterprise_ids = _id_map(connection, Enterprise.uscc, Enterprise.id, firms[C.USCC].tolist())
+        assessments = _assessment_frame(data.assessments, plan, results, enterprise_ids)
+        bulk_insert(connection, _table(Assessment), assessments)
+        ids = _id_map(
+            connection, Assessment.external_id, Assessment.id, assessments["external_id"].tolist()
+        )
+        started = _timed(report, "enterprises+assessments", started)
+        answers = pd.DataFrame(
+            {
+                "assessment_id": data.answers[C.ASSESSMENT_ID].astype(str).map(ids),
+                "framework_id": data.answers[C.FRAMEWORK_ID].astype(str),
+                "indicator_id": data.answers[C.INDICATOR_ID].astype(str),
+                "answer": data.answers[C.ANSWER].astype(str),
+            }
+        )
+        if answers["assessment_id"].isna().any():
+            raise ValidationFailed(
+                "部分答案引用了不存在的评估。", "Some answers refer to unknown assessments."
+            )
+        bulk_insert(connection, _table(Answer), answers)
+        started = _timed(report, "answers", started)
+        if results is not None and composite is not None:
+            scored = results[results[C.ASSESSMENT_ID].map(_statuses(assessments)) != "draft"]
+            rows = result_rows(scored, ids)
+            bulk_insert(connection, _table(FrameworkResult), pd.DataFrame(rows))
+            kept = composite[composite[C.ASSESSMENT_ID].isin(set(scored[C.ASSESSMENT_ID]))]
+            bulk_insert(
+                connection,
+                _table(CompositeResult),
+                pd.DataFrame(composite_rows(kept, ids, crosswalk_version)),
+            )
+            report.results = len(rows)
+        connection.execute(
+            _table(AuditEvent).insert(),
+            [
+                {
+                    "at": utcnow(),
+                    "actor_id": None,
+                    "actor_username": actor_username,
+                    "action": "data.load",
+                    "object_type": "dataset",
+                    "object_ids": [],
+                    "detail": {
+                        "enterprises": len(firms),
+                        "assessments": len(assessments),
+                        "answers": len(answers),
+                    },
+                }
+            ],
+        )
+        _timed(report, "results", started)
+    report.enterprises, report.assessments, report.answers = (
+        len(firms),
+        len(assessments),
+        len(answers),
+    )
+    return report
+
+
+def _table(model: type[SQLModel]) -> Table:
+    """The core ``Table`` of a table model."""
+    return SQLModel.metadata.tables[str(model.__tablename__)]
+
+
+def _statuses(assessments: pd.DataFrame) -> Mapping[str, str]:
+    return dict(zip(assessments["external_id"], assessments["status"], strict=True))
+
+
+def _enterprise_frame(enterprises: pd.DataFrame) -> pd.DataFrame:
+    """Validated enterprise rows with the derived size class and above-designated-size flag."""
+    uscc = enterprises[C.USCC].astype(str).str.strip().str.upper()
+    bad = [code for code in uscc.unique() if not identity.is_valid_uscc(code)]
+    if bad:
+        raise ValidationFailed(
+            f"统一社会信用代码无效：{', '.join(bad[:5])}",
+            f"Invalid unified social credit codes: {', '.join(bad[:5])}",
+        )
+    if uscc.duplicated().any():
+        dup = ", ".join(uscc[uscc.duplicated()].head(5))
+        raise ValidationFailed(f"统一社会信用代码重复：{dup}", f"Duplicate credit codes: {dup}")
+    regions = enterprises[C.REGION_CODE].astype(str).str.strip()
+    for code in regions.unique():
+        check_region_code(code)
+    industries = (
+        enterprises[C.INDUSTRY_CODE]
+        .astype(str)
+        .map(
+            {
+                code: check_industry_code(code)
+                for code in enterprises[C.INDUSTRY_CODE].astype(str).unique()
+            }
+        )
+    )
+    now = utcnow()
+    employees = pd.to_numeric(enterprises[C.EMPLOYEES])
+    revenue = pd.to_numeric(enterprises[C.REVENUE_WAN])
+    return pd.DataFrame(
+        {
+            C.USCC: uscc,
+            C.NAME: enterprises[C.NAME].astype(str),
+            C.REGION_CODE: regions,
+            C.INDUSTRY_CODE: industries,
+            C.EMPLOYEES: employees.astype("Int64"),
+            C.REVENUE_WAN: revenue.astype("float64"),
+            C.PRODUCTION_TYPE: enterprises[C.PRODUCTION_TYPE].astype(str),
+            "size_class": identity.size_classes(employees, revenue).astype(object),
+            "above_designated_size": identity.above_designated_size(revenue)
+            .fillna(False)
+            .astype(bool),
+            "created_at": now,
+            "updated_at": now,
+        }
+    )
+
+
+def _plan(assessments: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
+    """(assessment, framework, version, path) rows from the ``frameworks`` column."""
+    from indicators.loader import load_framework
+
+    parsed = {
+        text: [tuple(item.split("@", 1)) for item in str(text).split("|") if item]
+        for text in assessments[C.FRAMEWORKS].unique()
+    }
+    production = dict(zip(firms[C.USCC], firms[C.PRODUCTION_TYPE], strict=True))
+    rows = []
+    path_ids = {}
+    for pairs in parsed.values():
+        for framework_id, version in pairs:
+            if (framework_id, version) not in path_ids:
+                framework = load_framework(framework_id, version)
+                path_ids[(framework_id, version)] = {p.id for p in framework.paths or ()}
+    for aid, uscc, text in zip(
+        assessments[C.ASSESSMENT_ID].astype(str),
+        assessments[C.USCC].astype(str).str.upper(),
+        assessments[C.FRAMEWORKS],
+        strict=True,
+    ):
+        kind = production.get(uscc)
+        for framework_id, version in parsed[text]:
+            path = kind if kind in path_ids[(framework_id, version)] else None
+            rows.append((aid, framework_id, version, path))
+    return pd.DataFrame(rows, columns=[C.ASSESSMENT_ID, C.FRAMEWORK_ID, FRAMEWORK_VERSION, C.PATH])
+
+
+def _assessment_frame(
+    assessments: pd.DataFrame,
+    plan: pd.DataFrame,
+    results: pd.DataFrame | None,
+    enterprise_ids: Mapping[str, int],
+) -> pd.DataFrame:
+    aid = assessments[C.ASSESSMENT_ID].astype(str)
+    year = pd.to_numeric(assessments[C.YEAR]).astype("int64")
+    versions: dict[str, dict[str, str]] = {}
+    paths: dict[str, dict[str, str]] = {}
+    for a, framework_id, version, path in plan.itertuples(index=False, name=None):
+        versions.setdefault(a, {})[framework_id] = version
+        if isinstance(path, str):
+            paths.setdefault(a, {})[framework_id] = path
+    status = pd.Series(Status.DRAFT.value, index=assessments.index)
+    if results is not None:
+        complete = results.groupby(C.ASSESSMENT_ID)[C.COMPLETE].all()
+        done = aid.map(complete).fillna(False).astype(bool)
+        latest = year == year.max()
+        status = status.mask(done & latest, Status.SUBMITTED.value)
+        status = status.mask(done & ~latest, Status.VERIFIED.value)
+    now = utcnow()
+    enterprise = assessments[C.USCC].astype(str).str.upper().map(enterprise_ids)
+    return pd.DataFrame(
+        {
+            "external_id": aid,
+            "enterprise_id": enterprise,
+            "year": year,
+            "status": status,
+            "framework_versions": aid.map(lambda a: versions.get(a, {})),
+            "paths": aid.map(lambda a: paths.get(a, {})),
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+            "submitted_at": [now if s != Status.DRAFT.value else None for s in status],
+        }
+    )
+
+
+def _refuse_known(connection: Connection, usccs: Sequence[str]) -> None:
+    for start in range(0, len(usccs), CHUNK):
+        known = (
+            connection.execute(
+                select(col(Enterprise.uscc)).where(
+                    col(Enterprise.uscc).in_(usccs[start : start + CHUNK])
+                )
+            )
+            .scalars()
+            .all()
+        )
+        if known:
+            listed = ", ".join(known[:5])
+            raise ValidationFailed(
+                f"这些企业已登记：{listed}", f"These enterprises are already registered: {listed}"
+            )
+
+
+def _id_map(connection: Connection, key: Any, value: Any, keys: Sequence[str]) -> dict[str, int]:
+    wanted = set(keys)
+    rows = connection.execute(select(key, value)).all()
+    return {str(k): int(v) for k, v in rows if k in wanted}
+
+
+# ----------------------------------------------------------------------------- bulk insert
+
+
+def bulk_insert(connection: Connection, table: Any, frame: pd.DataFrame) -> None:
+    """Insert ``frame`` (columns named as the table's) as fast as the backend allows."""
+    if frame.empty:
+        return
+    if connection.dialect.name == "postgresql":
+        if len(frame) < REVALIDATE_FROM:
+            _copy(connection, table, frame)
+            return
+        # Big loads: drop the table's foreign keys, COPY, and add them back, so PostgreSQL
+        # validates them in one set-based pass instead of a trigger per row (the table is
+        # locked for the transaction; the names are stable thanks to the naming convention).
+        foreign_keys = list(table.foreign_key_constraints)
+        for constraint in foreign_keys:
+            connection.execute(DropConstraint(constraint))
+        _copy(connection, table, frame)
+        for constraint in foreign_keys:
+            connection.execute(AddConstraint(constraint))
+        return
+    columns = list(frame.columns)
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) "
+        f"VALUES ({', '.join('?' for _ in columns)})"
+    )
+    converters = [_sqlite_converter(table.c[name].type) for name in columns]
+    raw = frame.astype(object).where(frame.notna(), None)
+    for start in range(0, len(raw), CHUNK):
+        chunk = raw.iloc[start : start + CHUNK]
+        values = [chunk[name].tolist() for name in columns]
+        converted = [
+            list(map(conv, vals)) if conv else vals
+            for conv, vals in zip(converters, values, strict=True)
+        ]
+        connection.exec_driver_sql(sql, list(zip(*converted, strict=True)))
+
+
+def _sqlite_converter(sql_type: Any) -> Callable[[Any], Any] | None:
+    """Python value → what SQLAlchemy would store in SQLite for this column type."""
+    name = type(sql_type).__name__
+    if name == "JSON":
+        return lambda v: None if v is None else json.dumps(v, ensure_ascii=False)
+    if name == "UTCDateTime":
+        return _sqlite_datetime
+    if name == "Boolean":
+        return lambda v: None if v is None else int(bool(v))
+    return None
+
+
+@functools.lru_cache(maxsize=4096)  # a load stamps every row with the same few instants
+def _sqlite_datetime(value: Any) -> str | None:
+    """SQLAlchemy's SQLite storage format, in UTC (as ``UTCDateTime`` stores it)."""
+    if value is None:
+        return None
+    return str(value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"))
+
+
+def _copy(connection: Connection, table: Table, frame: pd.DataFrame) -> None:
+    """PostgreSQL ``COPY FROM STDIN`` (CSV) on the transaction's own psycopg connection."""
+    out = frame.copy()
+    for name in out.columns:
+        if type(table.c[name].type).__name__ == "Integer":  # 1.0 (float with NA) → 1
+            out[name] = pd.to_numeric(out[name]).astype("Int64")
+        if out[name].map(lambda v: isinstance(v, dict | list)).any():
+            out[name] = out[name].map(
+                lambda v: None if v is None else json.dumps(v, ensure_ascii=False)
+            )
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    statement = f"COPY {table} ({', '.join(out.columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        for start in range(0, len(out), CHUNK):
+            buffer = io.StringIO()
+            out.iloc[start : start + CHUNK].to_csv(buffer, header=False, index=False, na_rep="\\N")
+            copy.write(buffer.getvalue())

@@ -1,0 +1,184 @@
+"""Materialised results: score answers with the engine (vectorised, one call per framework
+version) and write per-framework results and the composite index.
+
+Used by submit, by ``ronghe rescore`` and by the bulk loader, so stored results always come from
+the same computation and can be recomputed from the answers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import delete, insert
+from sqlmodel import Session, col
+
+from assessment import columns as C
+from assessment.models import CompositeResult, FrameworkResult, utcnow
+from assessment.repo.errors import ValidationFailed
+
+FRAMEWORK_VERSION = "framework_version"
+DIMENSION_SCORES = "dimension_scores"
+RESULT_COLUMNS = (
+    C.ASSESSMENT_ID,
+    C.FRAMEWORK_ID,
+    FRAMEWORK_VERSION,
+    C.LEVEL,
+    C.SCORE,
+    C.SCALE_MAX,
+    C.SCORE_100,
+    C.COVERAGE,
+    C.MISSING_REQUIRED,
+    C.COMPLETE,
+    DIMENSION_SCORES,
+)
+
+
+def compute_results(answers: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
+    """Score every (assessment, framework version) of ``plan``.
+
+    Args:
+        answers: assessment_id, framework_id, indicator_id, answer (assessment ids as str).
+        plan: assessment_id, framework_id, framework_version and optionally path.
+
+    Returns:
+        One row per plan row with :data:`RESULT_COLUMNS`; answers to indicators the version
+        does not have are ignored (a rescore against a newer version).
+    """
+    from assessment import scoring
+    from indicators.loader import load_framework
+
+    frames = []
+    for keys, rows in plan.groupby([C.FRAMEWORK_ID, FRAMEWORK_VERSION]):
+        framework_id, version = str(keys[0]), str(keys[1])
+        framework = load_framework(framework_id, version)
+        ids = rows[C.ASSESSMENT_ID].astype(str).tolist()
+        known = {i.id for d in framework.dimensions for i in d.indicators}
+        mine = answers[
+            (answers[C.FRAMEWORK_ID] == framework_id) & answers[C.INDICATOR_ID].isin(known)
+        ]
+        paths = None
+        if C.PATH in rows and framework.paths:
+            paths = rows.set_index(rows[C.ASSESSMENT_ID].astype(str))[C.PATH].dropna()
+        try:
+            result = scoring.score(
+                mine[[C.ASSESSMENT_ID, C.INDICATOR_ID, C.ANSWER]],
+                framework,
+                paths=paths,
+                assessment_ids=ids,
+            )
+        except scoring.AnswerError as exc:
+            raise ValidationFailed(
+                f"答案不符合指标体系 {framework_id}@{version}：{exc}",
+                f"Answers do not fit {framework_id}@{version}: {exc}",
+            ) from exc
+        overall = result.overall.copy()
+        overall[C.FRAMEWORK_ID] = framework_id
+        overall[FRAMEWORK_VERSION] = version
+        dims = result.dimension_scores.pivot(
+            index=C.ASSESSMENT_ID, columns=C.DIMENSION_ID, values=C.SCORE
+        )
+        by_id = dims.astype(object).where(dims.notna(), None).to_dict(orient="index")
+        overall[DIMENSION_SCORES] = overall[C.ASSESSMENT_ID].map(by_id)
+        frames.append(overall)
+    if not frames:
+        return pd.DataFrame(columns=list(RESULT_COLUMNS))
+    return pd.concat(frames, ignore_index=True)[list(RESULT_COLUMNS)]
+
+
+def compute_composite(results: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The composite index per assessment and the crosswalk version it used."""
+    from assessment.composite import composite_index
+    from indicators.crosswalk import load_crosswalk
+
+    crosswalk = load_crosswalk()
+    known = {m.framework for m in crosswalk.mappings}
+    usable = results[results[C.FRAMEWORK_ID].isin(known)]
+    composite = composite_index(
+        usable[[C.ASSESSMENT_ID, C.FRAMEWORK_ID, C.LEVEL, C.SCORE_100]], crosswalk
+    )
+    return composite, crosswalk.version
+
+
+def _clean(value: Any) -> Any:
+    """NaN / NA → None, numpy scalars → Python scalars (for the database)."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def result_rows(results: pd.DataFrame, id_map: dict[str, int]) -> list[dict[str, Any]]:
+    """Rows for the ``framework_result`` table (``id_map``: scoring id → assessment id)."""
+    now = utcnow()
+    frame = pd.DataFrame(
+        {
+            "assessment_id": results[C.ASSESSMENT_ID].astype(str).map(id_map),
+            "framework_id": results[C.FRAMEWORK_ID],
+            "framework_version": results[FRAMEWORK_VERSION],
+            "level": results[C.LEVEL].astype(object),
+            "score": results[C.SCORE].astype(object),
+            "scale_max": results[C.SCALE_MAX].astype(object),
+            "score_100": results[C.SCORE_100].astype(object),
+            "coverage": results[C.COVERAGE].astype(object),
+            "complete": results[C.COMPLETE].astype(bool),
+            "dimension_scores": results[DIMENSION_SCORES],
+        }
+    )
+    records = frame.to_dict(orient="records")
+    for record in records:
+        for key in ("level", "score", "scale_max", "score_100", "coverage"):
+            record[key] = _clean(record[key])
+        record["complete"] = bool(record["complete"])
+        record["dimension_scores"] = {
+            k: _clean(v) for k, v in (record["dimension_scores"] or {}).items()
+        }
+        record["computed_at"] = now
+    return records  # type: ignore[return-value]
+
+
+def composite_rows(
+    composite: pd.DataFrame, id_map: dict[str, int], crosswalk_version: str
+) -> list[dict[str, Any]]:
+    """Rows for the ``composite_result`` table."""
+    now = utcnow()
+    return [
+        {
+            "assessment_id": id_map[str(aid)],
+            "crosswalk_version": crosswalk_version,
+            "composite": _clean(value),
+            "stage": _clean(stage),
+            "frameworks": int(count),
+            "computed_at": now,
+        }
+        for aid, value, stage, count in zip(
+            composite[C.ASSESSMENT_ID],
+            composite[C.COMPOSITE].astype(object),
+            composite[C.STAGE].astype(object),
+            composite[C.FRAMEWORKS],
+            strict=True,
+        )
+    ]
+
+
+def store_results(
+    session: Session,
+    *,
+    results: pd.DataFrame,
+    composite: pd.DataFrame,
+    crosswalk_version: str,
+    id_map: dict[str, int],
+) -> None:
+    """Replace the stored results of the assessments in ``id_map`` (not committed)."""
+    ids: Sequence[int] = list(id_map.values())
+    session.execute(delete(FrameworkResult).where(col(FrameworkResult.assessment_id).in_(ids)))
+    session.execute(delete(CompositeResult).where(col(CompositeResult.assessment_id).in_(ids)))
+    rows = result_rows(results, id_map)
+    if rows:
+        session.execute(insert(FrameworkResult), rows)
+    composite_records = composite_rows(composite, id_map, crosswalk_version)
+    if composite_records:
+        session.execute(insert(CompositeResult), composite_records)

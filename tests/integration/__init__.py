@@ -1,0 +1,1 @@
+"""Integration tests: persistence, migrations, CLI, on SQLite and (when configured) PostgreSQL."""

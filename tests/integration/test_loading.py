@@ -1,0 +1,121 @@
+"""Bulk loading of a data set: rows, statuses and results read back intact on every backend."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, func, select
+
+from assessment import reference, repository
+from assessment.demo import DemoData, generate
+from assessment.models import Answer, Assessment, CompositeResult, Enterprise, FrameworkResult, Role
+from assessment.repo.loading import load_dataset
+from assessment.repository import ValidationFailed
+from tests.integration.factories import make_admin, make_user
+
+
+@pytest.fixture(scope="module")
+def dataset() -> DemoData:
+    return generate(enterprises=12, years=2, seed=7)
+
+
+def rows(session: Session, model: type) -> int:
+    return int(session.exec(select(func.count()).select_from(model)).one())
+
+
+def test_load_writes_every_table_and_reads_back(engine: Engine, dataset: DemoData) -> None:
+    report = load_dataset(engine, dataset)
+    assert (report.enterprises, report.assessments, report.answers) == (
+        12,
+        24,
+        len(dataset.answers),
+    )
+    with Session(engine) as session:
+        assert rows(session, Enterprise) == 12
+        assert rows(session, Answer) == len(dataset.answers)
+        assert rows(session, CompositeResult) == 24
+        first = session.exec(select(Enterprise).order_by(Enterprise.uscc)).first()
+        assert first is not None
+        source = dataset.enterprises.set_index("uscc").loc[first.uscc]
+        assert (first.region_code, first.employees) == (source["region_code"], source["employees"])
+        assert first.size_class == source["size_class"]
+        assert first.created_at.tzinfo is not None
+        statuses = dict(session.exec(select(Assessment.year, Assessment.status)).all())
+        assert statuses == {2024: "verified", 2025: "submitted"}
+        assessment = session.exec(select(Assessment)).first()
+        assert assessment is not None
+        recorded = dataset.assessments.set_index("assessment_id").loc[
+            assessment.external_id, "frameworks"
+        ]
+        assert assessment.framework_versions == dict(
+            item.split("@") for item in str(recorded).split("|")
+        )
+        result = session.exec(select(FrameworkResult)).first()
+        assert result is not None
+        assert isinstance(result.dimension_scores, dict)
+        assert result.complete is True
+
+
+def test_loaded_results_equal_a_rescore(engine: Engine, dataset: DemoData) -> None:
+    load_dataset(engine, dataset)
+    with Session(engine) as session:
+        before = pd.DataFrame([r.model_dump() for r in session.exec(select(FrameworkResult))])
+        repository.rescore_assessments(session, actor=None)
+        session.expire_all()
+        after = pd.DataFrame([r.model_dump() for r in session.exec(select(FrameworkResult))])
+    key = ["assessment_id", "framework_id"]
+    columns = [*key, "level", "score", "score_100", "coverage", "complete"]
+    pd.testing.assert_frame_equal(
+        before[columns].sort_values(key).reset_index(drop=True),
+        after[columns].sort_values(key).reset_index(drop=True),
+    )
+
+
+def test_bureau_scope_over_loaded_data(engine: Engine, dataset: DemoData) -> None:
+    load_dataset(engine, dataset)
+    province = str(dataset.enterprises["region_code"].iloc[0])[:2] + "0000"
+    with Session(engine) as session:
+        bureau = make_user(session, Role.BUREAU, region_code=province)
+        seen = {e.uscc for e in repository.list_enterprises(session, actor=bureau)}
+    expected = set(
+        dataset.enterprises.loc[
+            dataset.enterprises["region_code"].map(lambda c: reference.within(c, province)), "uscc"
+        ]
+    )
+    assert seen == expected
+
+
+def test_a_refused_load_changes_nothing(engine: Engine, dataset: DemoData) -> None:
+    load_dataset(engine, dataset)
+    again = replace(dataset, enterprises=dataset.enterprises.iloc[:3])
+    with pytest.raises(ValidationFailed) as caught:
+        load_dataset(engine, again)
+    assert "already registered" in caught.value.message_en
+    broken = dataset.enterprises.copy()
+    broken.loc[0, "uscc"] = "91320102MA1XXXXX0X"
+    with pytest.raises(ValidationFailed) as caught:
+        load_dataset(engine, replace(dataset, enterprises=broken))
+    assert "91320102MA1XXXXX0X" in caught.value.message_en
+    with Session(engine) as session:
+        assert rows(session, Enterprise) == 12
+        assert make_admin(session).role == "admin"
+
+
+def test_results_frame_is_scoped_and_compact(engine: Engine, dataset: DemoData) -> None:
+    load_dataset(engine, dataset)
+    province = str(dataset.enterprises["region_code"].iloc[0])[:2] + "0000"
+    with Session(engine) as session:
+        admin = make_admin(session)
+        bureau = make_user(session, Role.BUREAU, region_code=province)
+        everything = repository.results_frame(session, actor=admin)
+        mine = repository.results_frame(session, actor=bureau, year=2025)
+    frameworks = len(str(dataset.assessments["frameworks"].iloc[0]).split("|"))
+    assert len(everything) == 24 * frameworks
+    assert set(mine["year"]) == {2025}
+    assert mine["region_code"].map(lambda c: reference.within(c, province)).all()
+    inside = dataset.enterprises["region_code"].map(lambda c: reference.within(c, province))
+    assert len(mine) == int(inside.sum()) * frameworks
+    assert str(everything["level"].dtype) == "Int64"

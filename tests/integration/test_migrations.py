@@ -1,0 +1,90 @@
+"""Tables exist only through Alembic: upgrading an empty database to head gives exactly the
+models (autogenerate finds no difference), on SQLite files and on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import SQLModel
+
+from assessment.db import alembic_config, current_revision, make_engine, migrate
+from tests.conftest import BACKENDS, POSTGRES_ENV
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    """An engine on a brand-new empty database (a SQLite file, or a new PostgreSQL database)."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('mig') / 'empty.db'}")
+        yield engine
+        engine.dispose()
+        return
+    server = os.environ.get(POSTGRES_ENV)
+    if not server:
+        pytest.skip(f"{POSTGRES_ENV} is not set: PostgreSQL tests skipped")
+    name = f"ronghe_mig_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(server).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(make_url(server).set(database=name).render_as_string(False))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_upgrade_to_head_matches_the_models(empty_engine: Engine) -> None:
+    assert current_revision(empty_engine) is None
+    migrate(empty_engine)
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert current_revision(empty_engine) == head
+    with empty_engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, SQLModel.metadata)
+    assert differences == []
+
+
+def test_upgrade_is_idempotent_and_keeps_stable_constraint_names(empty_engine: Engine) -> None:
+    migrate(empty_engine)
+    migrate(empty_engine)
+    inspector = inspect(empty_engine)
+    assert inspector.get_pk_constraint("enterprise")["name"] == "pk_enterprise"
+    uniques = {u["name"] for u in inspector.get_unique_constraints("enterprise")}
+    assert "uq_enterprise_uscc" in uniques
+    foreign = {f["name"] for f in inspector.get_foreign_keys("assessment")}
+    assert "fk_assessment_enterprise_id_enterprise" in foreign
+
+
+def test_sqlite_connections_use_wal_and_foreign_keys(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    folder = tmp_path_factory.mktemp("wal") / "nested" / "local"
+    engine = make_engine(f"sqlite:///{folder / 'ronghe.db'}")
+    try:
+        with engine.connect() as connection:
+            pragmas = {
+                name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+                for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
+            }
+    finally:
+        engine.dispose()
+    assert pragmas == {
+        "journal_mode": "wal",
+        "synchronous": 1,
+        "foreign_keys": 1,
+        "busy_timeout": 30_000,
+    }
+    assert (folder / ".gitignore").read_text() == "*\n"  # local data never gets committed
