@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui.components import role_label
 from ui.i18n import language_switch, t
 from ui.state import sign_out, signed_in
 
@@ -51,7 +52,7 @@ else:
         ]
     st.sidebar.caption(
         t("已登录：{name}（{role}）", "Signed in: {name} ({role})").format(
-            name=user.display_name or user.username, role=user.role
+            name=user.display_name or user.username, role=role_label(user.role)
         )
     )
     if st.sidebar.button(t("退出登录", "Sign out"), key="auth__sign_out"):

@@ -97,6 +97,7 @@ factors = st.multiselect(
     t("第十四条考量因素", "Article 14 factors"),
     [f.id for f in RULES.factors],
     key=P + "factors",
+    placeholder=t("选择适用的考量因素", "Choose the factors that apply"),
     format_func=lambda f: (
         f"{provision_ref(RULES.factor(f)).zh} {RULES.factor(f).zh} / {RULES.factor(f).en}"
     ),

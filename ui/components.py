@@ -27,6 +27,17 @@ def status_label(status: str) -> str:
     return labels[status]
 
 
+def role_label(role: str) -> str:
+    """A user role in the current language."""
+    labels = {
+        "enterprise": t("企业", "enterprise"),
+        "consultant": t("咨询服务机构", "consultant"),
+        "bureau": t("工信主管部门", "industry bureau"),
+        "admin": t("平台管理员", "administrator"),
+    }
+    return labels.get(role, role)
+
+
 def answer_label(answer: AnswerType) -> str:
     labels = {
         AnswerType.LEVEL: t("等级", "level"),

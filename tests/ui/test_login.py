@@ -60,7 +60,7 @@ def test_wrong_password_is_refused(database: str) -> None:
 def test_admin_sees_the_audit_log_with_its_own_login(database: str) -> None:
     at = sign_in("root", "Adm1n-pass-2026")
     assert not at.exception
-    assert "已登录：root（admin）" in [c.value for c in at.sidebar.caption]
+    assert "已登录：root（平台管理员）" in [c.value for c in at.sidebar.caption]
     at.switch_page("app_pages/audit.py").run()
     assert not at.exception
     actions = list(at.dataframe[0].value["操作"])
