@@ -24,10 +24,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal, Self
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from indicators.errors import FrameworkFileError
+from indicators.loader import read_model, version_key
 from indicators.schema import Identifier, PositiveWeight, Text
 
 CROSSWALK_DIR = Path(__file__).parent / "crosswalk"
@@ -211,17 +211,7 @@ def load_crosswalk_file(path: Path) -> Crosswalk:
     Raises:
         FrameworkFileError: naming the file, the place in the YAML and the reason.
     """
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise FrameworkFileError(path, [("", f"cannot read YAML: {exc}")]) from exc
-    if not isinstance(raw, dict):
-        raise FrameworkFileError(path, [("", "the file must hold a mapping at the top level")])
-    try:
-        crosswalk = Crosswalk.model_validate(raw)
-    except ValidationError as exc:
-        problems = [(".".join(str(p) for p in e["loc"]), e["msg"]) for e in exc.errors()]
-        raise FrameworkFileError(path, problems) from exc
+    crosswalk = read_model(path, Crosswalk)
     if crosswalk.version != path.stem:
         raise FrameworkFileError(
             path,
@@ -232,7 +222,7 @@ def load_crosswalk_file(path: Path) -> Crosswalk:
 
 def crosswalk_files(root: Path = CROSSWALK_DIR) -> list[Path]:
     """Every released crosswalk file under ``root``, oldest version first."""
-    return sorted(root.glob("*.yaml"), key=lambda p: _version_key(p.stem))
+    return sorted(root.glob("*.yaml"), key=lambda p: version_key(p.stem))
 
 
 @functools.cache
@@ -246,8 +236,3 @@ def load_crosswalk(version: str | None = None) -> Crosswalk:
             f"no crosswalk {version or ''} in {CROSSWALK_DIR}".replace("  ", " ")
         )
     return load_crosswalk_file(files[-1])
-
-
-def _version_key(version: str) -> tuple[tuple[int, int | str], ...]:
-    parts = version.replace("-", ".").split(".")
-    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts)

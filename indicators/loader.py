@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from indicators.errors import FrameworkFileError, UnknownFrameworkError
 from indicators.schema import Framework
 
+M = TypeVar("M", bound=BaseModel)
 FRAMEWORKS_DIR = Path(__file__).parent / "frameworks"
 
 
-def load_framework_file(path: Path) -> Framework:
-    """Parse and validate one framework file; the id and version must match its folder and name.
+def read_model(path: Path, model: type[M]) -> M:
+    """Parse a YAML file with ``yaml.safe_load`` and validate it as ``model``.
 
     Raises:
         FrameworkFileError: naming the file, the place in the YAML and the reason.
@@ -28,9 +29,18 @@ def load_framework_file(path: Path) -> Framework:
     if not isinstance(raw, dict):
         raise FrameworkFileError(path, [("", "the file must hold a mapping at the top level")])
     try:
-        framework = Framework.model_validate(raw)
+        return model.model_validate(raw)
     except ValidationError as exc:
         raise FrameworkFileError(path, _problems(exc, raw)) from exc
+
+
+def load_framework_file(path: Path) -> Framework:
+    """Parse and validate one framework file; the id and version must match its folder and name.
+
+    Raises:
+        FrameworkFileError: naming the file, the place in the YAML and the reason.
+    """
+    framework = read_model(path, Framework)
     problems = []
     if framework.id != path.parent.name:
         problems.append(("id", f"id '{framework.id}' must equal the folder '{path.parent.name}'"))
@@ -76,7 +86,7 @@ def framework_files(root: Path = FRAMEWORKS_DIR) -> list[Path]:
 def load_framework(framework_id: str, version: str | None = None) -> Framework:
     """A released framework; the newest version when ``version`` is None."""
     folder = FRAMEWORKS_DIR / framework_id
-    files = sorted(folder.glob("*.yaml"), key=lambda p: _version_key(p.stem))
+    files = sorted(folder.glob("*.yaml"), key=lambda p: version_key(p.stem))
     if not files:
         raise UnknownFrameworkError(f"no framework '{framework_id}' in {FRAMEWORKS_DIR}")
     if version is None:
@@ -113,7 +123,8 @@ def _catalogue_order(framework_id: str) -> tuple[int, str]:
     return rank, framework_id
 
 
-def _version_key(version: str) -> tuple[tuple[int, int | str], ...]:
+def version_key(version: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key for versions such as "2018.1" or "2026.10" (numeric parts compare as numbers)."""
     parts = version.replace("-", ".").split(".")
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts)
 
@@ -121,4 +132,4 @@ def _version_key(version: str) -> tuple[tuple[int, int | str], ...]:
 def framework_versions(framework_id: str) -> list[str]:
     """The released versions of a framework, oldest first."""
     files = (FRAMEWORKS_DIR / framework_id).glob("*.yaml")
-    return sorted((p.stem for p in files), key=_version_key)
+    return sorted((p.stem for p in files), key=version_key)
