@@ -6,6 +6,7 @@ from indicators.browse import search
 from indicators.loader import framework_versions, load_framework
 from ui.components import (
     answer_label,
+    localized_selectbox,
     render_dimension,
     render_framework_overview,
     render_indicator,
@@ -33,11 +34,11 @@ if query.strip():
             render_indicator(catalogue[match.framework_id], match.indicator)
     st.divider()
 
-framework_id = st.selectbox(
+framework_id = localized_selectbox(
     t("指标体系", "Framework"),
-    options=list(catalogue),
-    key="fw__id",
+    list(catalogue),
     format_func=lambda fid: catalogue[fid].title.get(lg),
+    key="fw__id",
 )
 versions = framework_versions(framework_id)
 version = st.selectbox(t("版本", "Version"), options=versions[::-1], key="fw__version")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -48,6 +50,26 @@ def answer_label(answer: AnswerType) -> str:
         AnswerType.PERCENT: t("百分比", "percent"),
     }
     return labels[answer]
+
+
+def localized_selectbox(
+    label: str, options: list[str], format_func: Callable[[str], str], key: str
+) -> str:
+    """A selectbox whose option texts follow the language switch and which keeps its choice.
+
+    Streamlit keeps a keyed widget's option texts from its first render, so the widget gets a
+    key per language while the choice itself is remembered under ``key``.
+    """
+    chosen = st.session_state.get(key, options[0])
+    choice = st.selectbox(
+        label,
+        options,
+        index=options.index(chosen) if chosen in options else 0,
+        format_func=format_func,
+        key=f"{key}__{lang()}",
+    )
+    st.session_state[key] = choice
+    return str(choice)
 
 
 def render_framework_overview(framework: Framework) -> None:
@@ -208,14 +230,13 @@ def answer_table(framework: Framework, indicator: Indicator) -> pd.DataFrame:
             ]
         )
     if indicator.breakpoints:
-        unit = (
-            indicator.unit.get(lg)
-            if indicator.unit
-            else ("%" if indicator.answer is AnswerType.PERCENT else "")
-        )
+        if indicator.answer is AnswerType.PERCENT:
+            unit = "%"
+        else:
+            unit = " " + indicator.unit.get(lg) if indicator.unit else ""
         return pd.DataFrame(
             [
-                {t("取值", "Value"): f"{x:g} {unit}".strip(), t("得分（0–1）", "Score (0–1)"): y}
+                {t("取值", "Value"): f"{x:g}{unit}", t("得分（0–1）", "Score (0–1)"): y}
                 for x, y in indicator.breakpoints
             ]
         )

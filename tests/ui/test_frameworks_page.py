@@ -43,7 +43,7 @@ def test_search_without_hits_says_so(app: AppTest) -> None:
 
 def test_open_a_framework_and_see_its_rule(app: AppTest) -> None:
     dcmm = load_all()["dcmm"]
-    app.selectbox(key="fw__id").set_value("dcmm").run()
+    app.selectbox(key="fw__id__zh").set_value("dcmm").run()
     assert not app.exception
     assert app.subheader[0].value == dcmm.title.zh
     assert [tab.label for tab in app.tabs] == [d.name.zh for d in dcmm.dimensions]
@@ -51,10 +51,13 @@ def test_open_a_framework_and_see_its_rule(app: AppTest) -> None:
 
 
 def test_switch_to_english(app: AppTest) -> None:
-    app.selectbox(key="fw__id").set_value("sme").run()
+    app.selectbox(key="fw__id__zh").set_value("sme").run()
     app.radio(key="lang").set_value("en").run()
     assert not app.exception
     sme = load_all()["sme"]
+    chooser = app.selectbox(key="fw__id__en")
+    assert chooser.value == "sme"  # the choice survives the switch, its text is English
+    assert sme.title.en in chooser.options
     assert app.title[0].value == "Frameworks"
     assert app.subheader[0].value == sme.title.en
     assert [tab.label for tab in app.tabs] == [d.name.en for d in sme.dimensions]
