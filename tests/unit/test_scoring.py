@@ -13,8 +13,21 @@ import pandas as pd
 import pytest
 
 from assessment import columns as C
-from assessment.scoring import AnswerError, encode, score, score_matrix
-from indicators.loader import FRAMEWORKS_DIR, load_framework_file
+from assessment import scoring
+from assessment.scoring import (
+    ANSWERED,
+    MISSING,
+    AnswerError,
+    AnswerMatrix,
+    empty_matrix,
+    encode,
+    framework_index,
+    parse_answers,
+    score,
+    score_matrix,
+)
+from assessment.scoring.kernel import TILE
+from indicators.loader import FRAMEWORKS_DIR, load_all, load_framework_file
 from indicators.schema import AnswerType, BandsRule, Framework, Indicator
 from tests.factories import choice_indicator, make_framework, text
 from tests.scoring_factories import (
@@ -542,3 +555,82 @@ def test_sme_2024_points_and_scenarios(
     framework = sme_2024()
     answers = points_answers(framework, Fraction(points)) | scenario_answers(framework, *scenarios)
     check(overall(framework, answers), float(points), expected_level)
+
+
+# ---------------------------------------------------------------- one row alone, as in a batch
+
+
+def random_matrix(framework: Framework, rows: int, seed: int) -> AnswerMatrix:
+    """Random valid encoded answers: about 5 % unanswered and 5 % N/A where allowed."""
+    rng = np.random.default_rng(seed)
+    matrix = empty_matrix(np.arange(rows).astype(str).astype(object), framework_index(framework))
+    for j, indicator in enumerate(framework.indicators):
+        texts = [str(k) for k in range(framework.max_answer_level + 1)]
+        if indicator.answer is not AnswerType.LEVEL:
+            texts = ["yes", "no"] if indicator.answer is AnswerType.BOOLEAN else []
+            texts += [o.id for o in indicator.options or ()]
+            texts += [f"{x:g}" for x, _ in indicator.breakpoints or ()]
+        parsed = parse_answers(indicator, texts, framework.max_answer_level)
+        parsed = [p for p in parsed if p[2] == ANSWERED] or [(np.nan, -1, ANSWERED, "")]
+        pick = rng.integers(0, len(parsed), rows)
+        draw = rng.random(rows)
+        status = np.where(draw < 0.05, MISSING, ANSWERED)
+        if indicator.na_allowed:
+            status = np.where((draw >= 0.05) & (draw < 0.1), scoring.NA, status)
+        answered = status == ANSWERED
+        matrix.scores[:, j] = np.where(answered, [parsed[k][0] for k in pick], np.nan)
+        matrix.levels[:, j] = np.where(answered, [parsed[k][1] for k in pick], -1)
+        matrix.status[:, j] = status
+    return matrix
+
+
+def single_row(matrix: AnswerMatrix, row: int) -> AnswerMatrix:
+    """Row ``row`` of ``matrix`` as a matrix of its own (a fresh copy)."""
+    take = slice(row, row + 1)
+    return AnswerMatrix(
+        matrix.assessment_ids[take],
+        matrix.indicator_ids,
+        matrix.scores[take].copy(),
+        matrix.levels[take].copy(),
+        matrix.status[take].copy(),
+    )
+
+
+MATRIX_FIELDS = ("scored", "applicable", "dimension", "answered", "applicable_count", "score")
+TOTAL_FIELDS = ("score", "level", "coverage", "missing_required", "gate_satisfaction")
+
+
+@pytest.mark.parametrize("framework_id", sorted(load_all()))
+def test_one_row_alone_scores_bit_for_bit_as_in_a_large_batch(
+    framework_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows in every lane of the kernel's tiles, split over threads, and as row-major copies."""
+    framework = load_all()[framework_id]
+    rows = 2 * TILE + 37
+    matrix = random_matrix(framework, rows, seed=len(framework_id))
+    paths = np.random.default_rng(1).integers(0, len(framework.paths or ((),)), rows)
+    monkeypatch.setattr(scoring, "BLOCK_ROWS", TILE - 5)  # several threads, uneven blocks
+    together = score_matrix(matrix, framework, paths)
+    totals = score_matrix(matrix, framework, paths, detail=False)
+    row_major = AnswerMatrix(
+        matrix.assessment_ids,
+        matrix.indicator_ids,
+        np.ascontiguousarray(matrix.scores),
+        np.ascontiguousarray(matrix.levels),
+        np.ascontiguousarray(matrix.status),
+    )
+    copied = score_matrix(row_major, framework, paths)
+    for name in TOTAL_FIELDS:
+        for other in (totals, copied):
+            np.testing.assert_array_equal(getattr(other, name), getattr(together, name))
+    assert totals.dimension.shape == (rows, 0)
+    for row in [0, 1, TILE - 1, TILE, TILE + 1, 2 * TILE, rows - 1, *range(100, 2000, 97)]:
+        alone = score_matrix(single_row(matrix, row), framework, paths[row : row + 1])
+        for name in MATRIX_FIELDS + TOTAL_FIELDS:
+            expected = getattr(together, name)
+            if expected is None:
+                assert getattr(alone, name) is None
+                continue
+            got = getattr(alone, name)[0]
+            assert np.array_equal(got, expected[row], equal_nan=True), (name, row)
+            assert np.asarray(got).tobytes() == np.asarray(expected[row]).tobytes(), (name, row)

@@ -7,22 +7,29 @@ indicator is unanswered or N/A, so one assessment and a million take the same co
 * :func:`score_matrix` turns a matrix into :class:`MatrixScores` (plain numpy arrays);
 * :func:`score` does both and returns the documented :class:`ScoreResult` frames.
 
-Loops run over a framework's indicators, levels or paths, never over assessments.
+:func:`score_matrix` runs one compiled pass per row (``assessment/scoring/kernel.py``, numba)
+that adds the indicators in a fixed order, so a row scores bit for bit the same alone and in any
+batch; there is no Python loop over assessments.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from assessment import columns as C
+from assessment.scoring import kernel
+from assessment.scoring.kernel import BANDS, GATES, MEAN_OF_AREAS, KernelTables
 from indicators.schema import (
     AnswerType,
     BandsRule,
@@ -38,9 +45,9 @@ IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 Int8Array = npt.NDArray[np.int8]
 
-MISSING: Final = 0
-ANSWERED: Final = 1
-NA: Final = 2
+MISSING: Final = kernel.MISSING
+ANSWERED: Final = kernel.ANSWERED
+NA: Final = kernel.NA
 _INVALID: Final = -1
 NO_LEVEL: Final = -1
 TOLERANCE: Final = 1e-9  # relative to the scale: a score exactly on a threshold reaches it
@@ -85,6 +92,11 @@ class FrameworkIndex:
     def all_applicable(self) -> bool:
         """True when every indicator applies to every path."""
         return bool(self.applicable.all())
+
+    @functools.cached_property
+    def kernel(self) -> KernelTables:
+        """The arrays the row kernel reads (built on first use)."""
+        return _kernel_tables(self)
 
 
 _INDEX_CACHE: dict[int, FrameworkIndex] = {}
@@ -422,9 +434,14 @@ def path_positions(
 
 # ----------------------------------------------------------------------------- matrix scoring
 #
-# Sums over indicators run column by column in file order (vectorised over rows), never through
-# BLAS: a BLAS product adds in an order that depends on the number of rows, and one assessment
-# must score bit for bit the same alone as inside a batch of a million.
+# Every row is scored by one compiled pass (assessment/scoring/kernel.py) that adds indicators in
+# a fixed order, never through BLAS: a BLAS product adds in an order that depends on the number
+# of rows, and one assessment must score bit for bit the same alone as inside a batch of a
+# million. Large matrices are cut into blocks of rows scored on several threads (the kernel
+# releases the GIL); a row's result does not depend on its block.
+
+BLOCK_ROWS: Final = 32_768  # rows per thread task when a matrix is split
+_POOL: list[ThreadPoolExecutor] = []
 
 
 @dataclass(frozen=True, eq=False)
@@ -449,93 +466,112 @@ class MatrixScores:
 
 
 def score_matrix(
-    matrix: AnswerMatrix, framework: Framework, path_index: IntArray | None = None
+    matrix: AnswerMatrix,
+    framework: Framework,
+    path_index: IntArray | None = None,
+    *,
+    detail: bool = True,
 ) -> MatrixScores:
     """Score every row of ``matrix``; ``path_index`` gives each row's path position (default 0).
 
-    Column-major (Fortran-ordered) matrices are fastest; others are copied once.
+    Column-major matrices (as :func:`encode` makes them, or slices of one) are read in place;
+    others are copied once. Matrices above :data:`BLOCK_ROWS` rows are scored in blocks on one
+    thread per core; results do not depend on the split.
+
+    ``detail=False`` (batch jobs that keep only the overall results) skips the per-indicator and
+    per-dimension arrays: ``scored``, ``applicable``, ``dimension``, ``answered`` and
+    ``applicable_count`` come back with no columns; ``score``, ``level``, ``coverage``,
+    ``missing_required`` and ``gate_satisfaction`` are the same, bit for bit.
     """
     index = framework_index(framework)
-    paths = np.zeros(matrix.size, dtype=np.int64) if path_index is None else path_index
-    scores, status = np.asfortranarray(matrix.scores), np.asfortranarray(matrix.status)
-    fits = None if index.all_applicable else index.applicable.T[:, paths].T
-    scored = ~np.isnan(scores) if fits is None else ~np.isnan(scores) & fits
-    answered = status == ANSWERED if fits is None else (status == ANSWERED) & fits
-    numerator, denominator = group_sums(scores, scored, index)
-    dimension = _dimension_scores(numerator, denominator, index)
-    total, level, satisfaction = _apply_rule(
-        numerator, denominator, dimension, matrix.levels, answered, paths, index
+    tables = index.kernel
+    n_rows, n_ind = matrix.scores.shape
+    paths = np.zeros(n_rows, dtype=np.int64) if path_index is None else path_index
+    flat = [
+        _flat(array, dtype)
+        for array, dtype in (
+            (matrix.scores, np.float64),
+            (matrix.status, np.int8),
+            (matrix.levels, np.int8),
+        )
+    ]
+    inputs = (
+        *(f[0] for f in flat),
+        np.array([f[1] for f in flat], dtype=np.int64),
+        np.ascontiguousarray(paths, dtype=np.int64),
+        detail,
     )
-    n_answered, n_applicable, n_missing = _counts(status, answered, fits, index)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        coverage = n_answered.sum(axis=1) / n_applicable.sum(axis=1)
+    n_dim, top = len(index.dimension_ids), tables.top
+    wide = n_rows if detail else 0
+    outputs = (  # indicator-, dimension- or level-major: transposed below
+        np.empty((n_ind, wide), dtype=bool),
+        np.empty((n_ind, wide), dtype=bool),
+        np.empty((n_dim, wide)),
+        np.empty((n_dim, wide), dtype=np.int64),
+        np.empty((n_dim, wide), dtype=np.int64),
+        np.empty(n_rows),
+        np.empty(n_rows, dtype=np.int64),
+        np.empty(n_rows),
+        np.empty(n_rows, dtype=np.int64),
+        np.empty((top, n_rows)),
+    )
+    _run(inputs, n_rows, tables.arguments(), outputs)
+    per_row = outputs[:5] if detail else [np.empty((0, n_rows), a.dtype) for a in outputs[:5]]
     return MatrixScores(
-        scored=scored,
-        applicable=(status != NA) if fits is None else (status != NA) & fits,
-        dimension=dimension,
-        answered=n_answered,
-        applicable_count=n_applicable,
-        score=total,
-        scale_max=_scale_max(index),
-        level=level,
-        coverage=coverage,
-        missing_required=n_missing,
-        gate_satisfaction=satisfaction,
+        scored=per_row[0].T,
+        applicable=per_row[1].T,
+        dimension=per_row[2].T,
+        answered=per_row[3].T,
+        applicable_count=per_row[4].T,
+        score=outputs[5],
+        scale_max=tables.scale_max,
+        level=outputs[6],
+        coverage=outputs[7],
+        missing_required=outputs[8],
+        gate_satisfaction=outputs[9].T if top else None,
     )
 
 
-def group_sums(
-    scores: FloatArray, scored: BoolArray, index: FrameworkIndex
-) -> tuple[FloatArray, FloatArray]:
-    """Per (dimension, gate) group, Σ w·s and Σ w over scored indicators: (n_g, n_a) each."""
-    weighted = np.where(scored, scores, 0.0) * index.weight
-    weights = scored * index.weight
-    return _column_sums(weighted, index.group_columns), _column_sums(weights, index.group_columns)
+def _flat(array: npt.NDArray[Any], dtype: type[np.generic]) -> tuple[npt.NDArray[Any], int]:
+    """A read-only flat view of a 2-D array whose columns are contiguous, and its column stride.
+
+    Column-major matrices (as :func:`encode` makes them) and row slices or column slices of one
+    (one framework's columns of all frameworks' answers) are read in place; others (row-major,
+    other dtypes) are copied once.
+    """
+    n_rows, n_cols = array.shape
+    size = np.dtype(dtype).itemsize
+    column = array.strides[1] // size if n_cols > 1 else n_rows
+    in_place = (
+        array.dtype == dtype
+        and (array.strides[0] == size or n_rows <= 1)
+        and (n_cols <= 1 or (array.strides[1] % size == 0 and column >= n_rows))
+    )
+    if not in_place:
+        array, column = np.asfortranarray(array, dtype=dtype), n_rows
+    length = (n_cols - 1) * column + n_rows if n_rows and n_cols else 0
+    view = np.lib.stride_tricks.as_strided(array, (length,), (size,), writeable=False)
+    return view, column
 
 
-def _column_sums(matrix: FloatArray, groups: tuple[IntArray, ...]) -> FloatArray:
-    """Sum the columns of each group left to right, one row at a time alike: (n_groups, n_a)."""
-    if all(len(columns) == 1 for columns in groups):
-        single = np.concatenate(groups)
-        in_order = np.array_equal(single, np.arange(matrix.shape[1]))
-        return matrix.T if in_order else matrix[:, single].T
-    sums = np.empty((len(groups), matrix.shape[0]))
-    for g, columns in enumerate(groups):
-        sums[g] = matrix[:, columns[0]]
-        for j in columns[1:]:
-            sums[g] += matrix[:, j]
-    return sums
+def _run(
+    inputs: tuple[Any, ...],
+    n_rows: int,
+    tables: tuple[Any, ...],
+    outputs: tuple[npt.NDArray[Any], ...],
+) -> None:
+    """Run the kernel over all rows, in blocks on a thread pool when there are many."""
+    if n_rows <= BLOCK_ROWS or (os.cpu_count() or 1) == 1:
+        kernel.score_rows_compiled(*inputs[:4], 0, n_rows, *inputs[4:], *tables, *outputs)
+        return
+    if not _POOL:
+        _POOL.append(ThreadPoolExecutor(os.cpu_count(), thread_name_prefix="scoring"))
 
+    def block(start: int) -> None:
+        stop = min(start + BLOCK_ROWS, n_rows)
+        kernel.score_rows_compiled(*inputs[:4], start, stop, *inputs[4:], *tables, *outputs)
 
-def _dimension_scores(
-    numerator: FloatArray, denominator: FloatArray, index: FrameworkIndex
-) -> FloatArray:
-    """Weight-normalised mean of the answered indicators of each dimension: (n_a, n_d)."""
-    top = _column_sums(numerator.T, index.dimension_groups)
-    bottom = _column_sums(denominator.T, index.dimension_groups)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(bottom > 0, top / bottom, np.nan).T
-
-
-def _counts(
-    status: Int8Array, answered: BoolArray, fits: BoolArray | None, index: FrameworkIndex
-) -> tuple[IntArray, IntArray, IntArray]:
-    """Answered and applicable indicators per dimension, missing required per row."""
-    missing = status == MISSING if fits is None else (status == MISSING) & fits
-    n_answered = _block_counts(answered, index.dim_blocks)
-    n_missing = _block_counts(missing, index.dim_blocks)
-    required = _block_counts(missing[:, index.required], ((0, int(index.required.sum())),))
-    return n_answered, n_answered + n_missing, required[:, 0]
-
-
-def _block_counts(mask: BoolArray, blocks: tuple[tuple[int, int], ...]) -> IntArray:
-    """True values per row within each block of contiguous columns: (n_a, n_blocks)."""
-    flags = mask.view(np.uint8)
-    counts = np.zeros((len(blocks), mask.shape[0]), dtype=np.uint16)
-    for b, (start, end) in enumerate(blocks):
-        for j in range(start, end):
-            counts[b] += flags[:, j]
-    return counts.T.astype(np.int64)
+    list(_POOL[0].map(block, range(0, n_rows, BLOCK_ROWS)))
 
 
 def _scale_max(index: FrameworkIndex) -> float:
@@ -546,78 +582,70 @@ def _scale_max(index: FrameworkIndex) -> float:
     return float(rule.scale_max)
 
 
-def _apply_rule(
-    numerator: FloatArray,
-    denominator: FloatArray,
-    dimension: FloatArray,
-    levels: Int8Array,
-    answered: BoolArray,
-    paths: IntArray,
-    index: FrameworkIndex,
-) -> tuple[FloatArray, IntArray, FloatArray | None]:
-    """Framework score, level and (gates only) per-level satisfaction."""
+def _kernel_tables(index: FrameworkIndex) -> KernelTables:
+    """The kernel's arrays of a compiled framework."""
     rule = index.framework.result
+    n_paths, n_ind = index.applicable.shape
+    n_dim = len(index.dimension_ids)
+    scale = _scale_max(index)
+    empty_i = np.zeros(0, dtype=np.int64)
+    steps: list[tuple[int, float]] = []
+    conditions: list[tuple[int, int, int, IntArray]] = []  # step, min level, min count, pool
+    top = 0
+    pass_mark = 0.0
+    has_requirement = np.zeros((n_paths, 0), dtype=bool)
+    total_weight = np.zeros((n_paths, n_dim))
     if isinstance(rule, BandsRule):
-        total = rule.scale_max * _weighted_dimensions(dimension, index.dim_weight, paths)
-        return total, _band_level(total, levels, answered, rule, index), None
-    if isinstance(rule, MeanOfAreasRule):
-        equal = index.scored_dim.astype(np.float64)[None, :]
-        total = rule.scale_max * _weighted_dimensions(dimension, equal, paths * 0)
-        steps = [(t.level, t.min_score) for t in rule.thresholds]
-        return total, _threshold_level(total, steps, rule.scale_max), None
-    return _gates(numerator, denominator, paths, index, rule)
-
-
-def _weighted_dimensions(dimension: FloatArray, weights: FloatArray, paths: IntArray) -> FloatArray:
-    """Weighted mean of the answered dimension scores; ``weights`` is (n_p, n_d)."""
-    numerator = np.zeros(dimension.shape[0])
-    denominator = np.zeros(dimension.shape[0])
-    for d in np.flatnonzero(weights.max(axis=0) > 0):
-        weight = weights[0, d] if weights.shape[0] == 1 else weights[paths, d]
-        present = ~np.isnan(dimension[:, d])
-        numerator += np.where(present, dimension[:, d] * weight, 0.0)
-        denominator += present * weight
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(denominator > 0, numerator / denominator, np.nan)
-
-
-def _threshold_level(total: FloatArray, steps: list[tuple[int, float]], scale: float) -> IntArray:
-    """Highest level whose minimum score is reached (0 when none)."""
-    level = np.zeros(total.shape, dtype=np.int64)
-    for value, minimum in sorted(steps, key=lambda step: step[1]):
-        level = np.where(total >= minimum - TOLERANCE * scale, value, level)
-    return level
-
-
-def _band_level(
-    total: FloatArray,
-    levels: Int8Array,
-    answered: BoolArray,
-    rule: BandsRule,
-    index: FrameworkIndex,
-) -> IntArray:
-    """Highest band whose minimum score and conditions all hold (0 when none)."""
-    level = np.zeros(total.shape, dtype=np.int64)
-    hits: dict[int, BoolArray] = {}
-    for band in sorted(rule.bands, key=lambda b: b.level):
-        ok = total >= band.min_score - TOLERANCE * rule.scale_max
-        for condition in band.conditions:
-            if condition.min_level not in hits:
-                hits[condition.min_level] = (levels >= condition.min_level) & answered
-            pool = condition_pool(index, condition.dimension, condition.tag)
-            count = _pool_count(hits[condition.min_level], pool)
-            ok &= count >= condition.min_count
-        level = np.where(ok, band.level, level)
-    return level
-
-
-def _pool_count(mask: BoolArray, pool: IntArray) -> npt.NDArray[np.uint16]:
-    """True values per row over the columns of ``pool``."""
-    flags = mask.view(np.uint8)
-    count = np.zeros(mask.shape[0], dtype=np.uint16)
-    for j in pool:
-        count += flags[:, j]
-    return count
+        kind = BANDS
+        total_weight = index.dim_weight
+        for k, band in enumerate(sorted(rule.bands, key=lambda b: b.level)):
+            steps.append((band.level, band.min_score))
+            conditions.extend(
+                (k, c.min_level, c.min_count, condition_pool(index, c.dimension, c.tag))
+                for c in band.conditions
+            )
+    elif isinstance(rule, MeanOfAreasRule):
+        kind = MEAN_OF_AREAS
+        total_weight = np.tile(index.scored_dim.astype(np.float64), (n_paths, 1))
+        steps = sorted(((t.level, t.min_score) for t in rule.thresholds), key=lambda s: s[1])
+    else:
+        kind = GATES
+        top = index.top
+        pass_mark = rule.pass_mark
+        per_level = gate_kernel(index, top).reshape(n_ind, n_paths, top)
+        has_requirement = (per_level > 0).sum(axis=0) > 0
+    members: list[list[int]] = [[] for _ in range(n_ind)]
+    for c, (_, _, _, pool) in enumerate(conditions):
+        for j in pool:
+            members[j].append(c)
+    return KernelTables(
+        rule=kind,
+        scale_max=scale,
+        tolerance=TOLERANCE if kind == GATES else TOLERANCE * scale,
+        dim_start=np.append(index.dim_starts, n_ind).astype(np.int64),
+        weight=np.ascontiguousarray(index.weight),
+        fits=np.ascontiguousarray(index.applicable),
+        required=np.ascontiguousarray(index.required),
+        gate=np.ascontiguousarray(index.gate, dtype=np.int64),
+        gate_dim_weight=np.ascontiguousarray(index.dim_weight),
+        total_weight=np.ascontiguousarray(total_weight, dtype=np.float64),
+        step_level=np.array([s[0] for s in steps], dtype=np.int64),
+        step_min=np.array([s[1] for s in steps], dtype=np.float64),
+        cond_step=np.array([c[0] for c in conditions], dtype=np.int64) if conditions else empty_i,
+        cond_min_level=np.array([c[1] for c in conditions], dtype=np.int64)
+        if conditions
+        else empty_i,
+        cond_min_count=np.array([c[2] for c in conditions], dtype=np.int64)
+        if conditions
+        else empty_i,
+        member_ptr=np.cumsum([0, *map(len, members)]).astype(np.int64),
+        member_cond=np.array([c for m in members for c in m], dtype=np.int64)
+        if conditions
+        else empty_i,
+        pass_mark=float(pass_mark),
+        has_requirement=np.ascontiguousarray(has_requirement),
+        top=top,
+    )
 
 
 def condition_pool(index: FrameworkIndex, dimension_id: str, tag: str | None) -> IntArray:
@@ -635,50 +663,6 @@ def condition_count(
     hits = (levels[:, pool] >= min_level) & answered[:, pool]
     counts: IntArray = hits.sum(axis=1, dtype=np.int64)
     return counts
-
-
-def _gates(
-    numerator: FloatArray,
-    denominator: FloatArray,
-    paths: IntArray,
-    index: FrameworkIndex,
-    rule: CumulativeGatesRule,
-) -> tuple[FloatArray, IntArray, FloatArray]:
-    """cumulative_gates: satisfaction per level, consecutive levels passed, level + next share."""
-    satisfaction = gate_satisfaction(numerator, denominator, paths, index)
-    top = index.top
-    kernel = gate_kernel(index, top).reshape(len(index.indicators), -1, top)
-    has_requirement: BoolArray = (kernel > 0).sum(axis=0) > 0  # (n_p, top)
-    passed = (satisfaction >= rule.pass_mark - TOLERANCE) | ~has_requirement[paths]
-    reached = np.cumprod(passed, axis=1).sum(axis=1).astype(np.int64)
-    following = satisfaction[np.arange(len(paths)), np.minimum(reached, top - 1)]
-    total = np.where(reached >= top, float(top), reached + np.nan_to_num(following))
-    nothing = np.isnan(satisfaction).all(axis=1)
-    return np.where(nothing, np.nan, total), np.where(nothing, 0, reached), satisfaction
-
-
-def gate_satisfaction(
-    numerator: FloatArray, denominator: FloatArray, paths: IntArray, index: FrameworkIndex
-) -> FloatArray:
-    """sat(L) = Σ W_d·Σ w·s / Σ W_d·Σ w over the groups of gate L: (n_a, top)."""
-    n_rows = numerator.shape[1]
-    top, bottom, term = (
-        np.zeros((index.top, n_rows)),
-        np.zeros((index.top, n_rows)),
-        np.empty(n_rows),
-    )
-    single = len(index.path_ids) == 1
-    per_row = {} if single else {d: index.dim_weight[paths, d] for d in set(index.group_dim)}
-    for g, (d, gate) in enumerate(zip(index.group_dim, index.group_gate, strict=True)):
-        if gate == 0:
-            continue
-        weight = index.dim_weight[0, d] if single else per_row[d]
-        np.multiply(numerator[g], weight, out=term)
-        np.add(top[gate - 1], term, out=top[gate - 1])
-        np.multiply(denominator[g], weight, out=term)
-        np.add(bottom[gate - 1], term, out=bottom[gate - 1])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(bottom > 0, top / bottom, np.nan).T
 
 
 def gate_kernel(index: FrameworkIndex, top: int) -> FloatArray:
