@@ -3,6 +3,7 @@ account per role whose scope contains demo enterprises. Passwords are random, sh
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -95,4 +96,17 @@ def accounts_text(accounts: list[DemoAccount]) -> str:
     """The one-time listing of demo accounts (also written to the git-ignored file)."""
     frame = pd.DataFrame([a.__dict__ for a in accounts])
     header = "# Ronghe 演示账户 / demo accounts — 密码只显示这一次 / passwords are shown once\n"
-    return header + frame.to_string(index=False) + "\n"
+    table = frame.to_string(index=False, justify="left", formatters=_left_aligned(frame))
+    return header + table + "\n"
+
+
+def _left_aligned(frame: pd.DataFrame) -> dict[str, Callable[[object], str]]:
+    """Formatters padding each column on the right, so long scopes do not push columns apart."""
+    return {name: _padder(int(frame[name].astype(str).str.len().max())) for name in frame.columns}
+
+
+def _padder(width: int) -> Callable[[object], str]:
+    def pad(value: object) -> str:
+        return f"{value!s:<{width}}"
+
+    return pad
