@@ -13,17 +13,20 @@ from indicators.errors import FrameworkFileError, UnknownFrameworkError
 from indicators.schema import Framework
 
 M = TypeVar("M", bound=BaseModel)
+# libyaml's safe loader when PyYAML has it (ten times faster on the large framework files);
+# it builds the same plain data as yaml.safe_load.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FRAMEWORKS_DIR = Path(__file__).parent / "frameworks"
 
 
 def read_model(path: Path, model: type[M]) -> M:
-    """Parse a YAML file with ``yaml.safe_load`` and validate it as ``model``.
+    """Parse a YAML file with the safe loader and validate it as ``model``.
 
     Raises:
         FrameworkFileError: naming the file, the place in the YAML and the reason.
     """
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except (OSError, yaml.YAMLError) as exc:
         raise FrameworkFileError(path, [("", f"cannot read YAML: {exc}")]) from exc
     if not isinstance(raw, dict):
