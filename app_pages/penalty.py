@@ -150,12 +150,12 @@ except PenaltyError as exc:
     st.stop()
 
 (outcome,) = result.violations
-left, right = st.columns(2)
-left.metric(
+st.metric(
     t("裁量阶次", "Tier"),
     pick(tier_name(outcome.tier)) if outcome.tier else t("待决定", "to be decided"),
 )
-right.metric(t("罚款区间", "Fine range"), pick(amount_text(outcome.fine)))
+# A fine range is too long for a metric tile, which would cut it off.
+st.markdown(f"**{t('罚款区间', 'Fine range')}:** {pick(amount_text(outcome.fine))}")
 if len(outcome.options) > 1:
     st.radio(
         t(
@@ -170,7 +170,7 @@ if len(outcome.options) > 1:
     st.text_area(t("选择理由（必填）", "Reasons for the choice (required)"), key=reason_key)
 for message in outcome.messages:
     st.warning(pick(message))
-st.markdown(t("**依据：** ", "**Articles:** ") + "；".join(pick(a) for a in result.articles))
+st.markdown(t("**依据：** ", "**Articles:** ") + " · ".join(pick(a) for a in result.articles))
 st.markdown(pick(result.reasoning))
 with st.expander(t("英文版本", "Chinese version")):
     st.markdown(result.reasoning.en if lang() != "en" else result.reasoning.zh)

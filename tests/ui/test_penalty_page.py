@@ -20,7 +20,13 @@ def page(lang: str = "zh") -> AppTest:
 
 
 def metric(at: AppTest, index: int) -> str:
-    return str(at.metric[index].value)
+    """The tier (index 0, a metric tile) or the fine range (index 1, a line of text)."""
+    if index == 0:
+        return str(at.metric[0].value)
+    line = next(
+        m.value for m in at.markdown if m.value.startswith(("**罚款区间:**", "**Fine range:**"))
+    )
+    return line.split(":**", 1)[1].strip()
 
 
 def test_no_circumstance_is_general() -> None:
