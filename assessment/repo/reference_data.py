@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from sqlmodel import Session, select
 
 from assessment import reference
 from assessment.models import Industry, Region
+
+Table = TypeVar("Table", Region, Industry)
 
 
 def sync_reference_data(session: Session) -> tuple[int, int]:
@@ -14,36 +18,46 @@ def sync_reference_data(session: Session) -> tuple[int, int]:
     Regions are written in file order, so a parent always exists before its children.
     """
     regions = reference.regions()
-    existing_regions = {r.code: r for r in session.exec(select(Region)).all()}
-    for row in regions.itertuples(index=False):
-        values = {
-            "code": row.code,
-            "name_zh": row.name_zh,
-            "name_en": row.name_en,
-            "level": row.level,
-            "parent_code": row.parent if isinstance(row.parent, str) else None,
-            "macro_region": row.macro_region,
-        }
-        current = existing_regions.get(str(row.code))
+    _upsert(
+        session,
+        Region,
+        [
+            {
+                "code": row.code,
+                "name_zh": row.name_zh,
+                "name_en": row.name_en,
+                "level": row.level,
+                "parent_code": row.parent if isinstance(row.parent, str) else None,
+                "macro_region": row.macro_region,
+            }
+            for row in regions.itertuples(index=False)
+        ],
+    )
+    industries = reference.industries()
+    _upsert(
+        session,
+        Industry,
+        [
+            {
+                "code": row.code,
+                "name_zh": row.name_zh,
+                "name_en": row.name_en,
+                "production_type": row.production_type,
+            }
+            for row in industries.itertuples(index=False)
+        ],
+    )
+    session.commit()
+    return len(regions), len(industries)
+
+
+def _upsert(session: Session, model: type[Table], rows: list[dict[str, Any]]) -> None:
+    """Add each row as ``model`` keyed by ``code``, or update the stored one, in list order."""
+    existing: dict[str, Table] = {r.code: r for r in session.exec(select(model)).all()}
+    for values in rows:
+        current = existing.get(str(values["code"]))
         if current is None:
-            session.add(Region.model_validate(values))  # added in file order: parents first
+            session.add(model.model_validate(values))
         else:
             current.sqlmodel_update(values)
             session.add(current)
-    industries = reference.industries()
-    existing_industries = {i.code: i for i in session.exec(select(Industry)).all()}
-    for row in industries.itertuples(index=False):
-        values = {
-            "code": row.code,
-            "name_zh": row.name_zh,
-            "name_en": row.name_en,
-            "production_type": row.production_type,
-        }
-        found = existing_industries.get(str(row.code))
-        if found is None:
-            session.add(Industry.model_validate(values))
-        else:
-            found.sqlmodel_update(values)
-            session.add(found)
-    session.commit()
-    return len(regions), len(industries)
