@@ -2,7 +2,7 @@
 
 Every row (assessment) is scored in one pass over its answers that adds the indicators in one
 fixed order: file order within each dimension, dimensions in file order; gate satisfactions add
-``W_d · Σ w·s`` per (dimension, gate level) in dimension order. Rows go in tiles whose inner
+``W_d · w · s`` per indicator into its gate level, in the same order. Rows go in tiles whose inner
 loops run across the tile's rows, one lane per row, so they vectorise without changing any row's
 order of operations. A row's results therefore depend on that row only, never on how many rows
 are scored with it or where it sits: one assessment alone and the same one inside a batch of a
@@ -22,6 +22,9 @@ from typing import Any, Final
 import numba
 import numpy as np
 import numpy.typing as npt
+from llvmlite import ir
+from numba import types
+from numba.extending import intrinsic
 
 MISSING: Final = 0
 ANSWERED: Final = 1
@@ -88,6 +91,27 @@ class KernelTables:
         )
 
 
+def prefetch_signature(_typingctx: Any, array: Any, index: Any) -> Any:
+    """Typing and code of :data:`prefetch` (``llvm.prefetch``; PREFETCHT1 on x86)."""
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        data = context.make_array(signature.args[0])(context, builder, args[0]).data
+        byte = ir.IntType(8).as_pointer()
+        i32 = ir.IntType(32)
+        fnty = ir.FunctionType(ir.VoidType(), [byte, i32, i32, i32])
+        fn = builder.module.declare_intrinsic("llvm.prefetch", [byte], fnty)
+        address = builder.bitcast(builder.gep(data, [args[1]]), byte)
+        builder.call(fn, [address, i32(0), i32(2), i32(1)])  # read, keep in L2, data
+        return context.get_dummy_value()
+
+    return types.void(array, index), codegen
+
+
+# Ask the CPU to start loading ``array[index]`` into cache: a hint, it changes no result. Streams of
+# many short column runs (one per indicator and tile) outrun the hardware prefetchers.
+prefetch: Any = intrinsic(prefetch_signature)
+
+
 TILE: Final = 1024  # rows handled together, each in its own accumulator lane
 
 
@@ -139,7 +163,8 @@ def score_rows(
     rows of a tile (each row its own lane, so they vectorise), the outer ones over indicators
     in file order, which fixes every row's order of summation. Without ``detail`` the
     per-indicator and per-dimension outputs (``out_scored`` … ``out_applicable_count``) are left
-    alone (they may be empty); the rest is computed the same way.
+    alone (they may be empty) and cumulative gates skip the dimension sums, which only those
+    outputs use; the rest is computed the same way.
     """
     n_dims = dim_start.shape[0] - 1
     n_steps = step_level.shape[0]
@@ -147,23 +172,22 @@ def score_rows(
     top = has_requirement.shape[1]
     n_paths = fits.shape[0]
     single = n_paths == 1
+    by_dimension = detail or rule != GATES  # gates without detail need no dimension scores
+    dim_weight = gate_dim_weight if rule == GATES else total_weight
     num = np.empty(TILE)
     den = np.empty(TILE)
     total_num = np.empty(TILE)
     total_den = np.empty(TILE)
     answered = np.empty(TILE, dtype=np.int16)
     missing = np.empty(TILE, dtype=np.int16)
+    missing_needed = np.empty(TILE, dtype=np.int16)
     all_answered = np.empty(TILE, dtype=np.int32)
     all_applicable = np.empty(TILE, dtype=np.int32)
     missing_required = np.empty(TILE, dtype=np.int32)
     fit = np.empty(TILE, dtype=np.bool_)
-    present = np.empty(TILE, dtype=np.bool_)
     is_answered = np.empty(TILE, dtype=np.bool_)
     reached = np.empty(TILE, dtype=np.bool_)
     dim_w = np.empty(TILE)
-    local_num = np.zeros((max(top, 1), TILE))
-    local_den = np.zeros((max(top, 1), TILE))
-    touched = np.zeros(max(top, 1), dtype=np.bool_)
     dimension_tile = np.empty(TILE)
     counts = np.empty((max(n_conds, 1), TILE), dtype=np.int32)
     gate_num = np.empty((max(top, 1), TILE))
@@ -184,9 +208,14 @@ def score_rows(
             den[:m] = 0.0
             answered[:m] = 0
             missing[:m] = 0
+            missing_needed[:m] = 0
+            dim_w[:m] = dim_weight[0, d]  # W_d of each row's path
+            for q in range(1, n_paths):
+                w_q = dim_weight[q, d]
+                for t in range(m):
+                    dim_w[t] = w_q if tile_paths[t] == q else dim_w[t]
             for j in range(dim_start[d], dim_start[d + 1]):
                 w = weight[j]
-                needed = required[j]
                 at_s = j * strides[0] + r0
                 at_t = j * strides[1] + r0
                 fit[:m] = fits[0, j]
@@ -199,36 +228,44 @@ def score_rows(
                 # branch-free: adding 0.0 leaves a sum as it is.
                 col_s = scores[at_s : at_s + m]
                 col_t = status[at_t : at_t + m]
-                for t in range(m):
-                    s = col_s[t]
-                    ok = fit[t] & (s == s)
-                    present[t] = ok
-                    wt = w if ok else 0.0
-                    num[t] += (s if ok else 0.0) * wt
-                    den[t] += wt
+                # Start loading this indicator's answers of the next tile now, so they are in
+                # cache when that tile comes: one request per 64-byte line.
+                ahead = min(TILE, stop - r0 - m)
+                for t in range(m, m + ahead, 8):
+                    prefetch(scores, at_s + t)
+                for t in range(m, m + ahead, 64):
+                    prefetch(status, at_t + t)
+                if by_dimension:
+                    for t in range(m):
+                        s = col_s[t]
+                        ok = fit[t] & (s == s)
+                        wt = w if ok else 0.0
+                        num[t] += (s if ok else 0.0) * wt
+                        den[t] += wt
                 if detail:
-                    out_scored[j, r0 : r0 + m] = present[:m]
+                    row_scored = out_scored[j, r0 : r0 + m]
                     row_applicable = out_applicable[j, r0 : r0 + m]
                     for t in range(m):
+                        row_scored[t] = fit[t] & (col_s[t] == col_s[t])
                         row_applicable[t] = fit[t] & (col_t[t] != NA)
+                # Required and optional misses are counted apart, so that missing_required
+                # needs no pass of its own; they are added up after the dimension.
+                missed = missing_needed if required[j] else missing
                 for t in range(m):
                     answered[t] += fit[t] & (col_t[t] == ANSWERED)
-                    missing[t] += fit[t] & (col_t[t] == MISSING)
+                    missed[t] += fit[t] & (col_t[t] == MISSING)
                 if member_ptr[j + 1] > member_ptr[j]:
                     for t in range(m):
                         is_answered[t] = fit[t] & (col_t[t] == ANSWERED)
-                if needed:
-                    for t in range(m):
-                        missing_required[t] += fit[t] & (col_t[t] == MISSING)
                 g = gate[j] - 1
-                if g >= 0:  # Σ w·s and Σ w per (dimension, gate level); W_d joins below
-                    touched[g] = True
-                    level_num = local_num[g, :m]
-                    level_den = local_den[g, :m]
+                if g >= 0:  # W_d · w · s and W_d · w into the indicator's gate level
+                    level_num = gate_num[g, :m]
+                    level_den = gate_den[g, :m]
                     for t in range(m):
-                        wt = w if present[t] else 0.0
-                        level_num[t] += (col_s[t] if present[t] else 0.0) * wt
-                        level_den[t] += wt
+                        s = col_s[t]
+                        ok = fit[t] & (s == s)
+                        level_num[t] += (s if ok else 0.0) * (w if ok else 0.0) * dim_w[t]
+                        level_den[t] += (w if ok else 0.0) * dim_w[t]
                 at_l = j * strides[2] + r0
                 col_l = levels[at_l : at_l + m]
                 for k in range(member_ptr[j], member_ptr[j + 1]):
@@ -240,34 +277,20 @@ def score_rows(
             dimension = out_dimension[d, r0 : r0 + m] if detail else dimension_tile[:m]
             for t in range(m):
                 dimension[t] = num[t] / den[t]  # 0 / 0 = NaN when nothing is scored
+                missing[t] += missing_needed[t]
                 all_answered[t] += answered[t]
                 all_applicable[t] += answered[t] + missing[t]
+                missing_required[t] += missing_needed[t]
             if detail:
                 out_answered[d, r0 : r0 + m] = answered[:m]
                 for t in range(m):
                     out_applicable_count[d, r0 + t] = answered[t] + missing[t]
             if rule == GATES:
-                dim_w[:m] = gate_dim_weight[0, d]
-                for q in range(1, n_paths):
-                    w_q = gate_dim_weight[q, d]
-                    for t in range(m):
-                        dim_w[t] = w_q if tile_paths[t] == q else dim_w[t]
-                for g in range(top):
-                    if touched[g]:
-                        for t in range(m):
-                            gate_num[g, t] += local_num[g, t] * dim_w[t]
-                            gate_den[g, t] += local_den[g, t] * dim_w[t]
-                        local_num[g, :m] = 0.0
-                        local_den[g, :m] = 0.0
-                        touched[g] = False
                 continue
-            big_w = total_weight[0, d]
             for t in range(m):
-                if not single:
-                    big_w = total_weight[tile_paths[t], d]
-                use = (den[t] > 0.0) & (big_w > 0.0)
-                total_num[t] += (dimension[t] if use else 0.0) * (big_w if use else 0.0)
-                total_den[t] += big_w if use else 0.0
+                use = (den[t] > 0.0) & (dim_w[t] > 0.0)
+                total_num[t] += (dimension[t] if use else 0.0) * (dim_w[t] if use else 0.0)
+                total_den[t] += dim_w[t] if use else 0.0
         for t in range(m):
             out_missing_required[r0 + t] = missing_required[t]
             out_coverage[r0 + t] = all_answered[t] / all_applicable[t]  # 0 / 0 = NaN
