@@ -237,7 +237,9 @@ def _parse_ticks(indicator: Indicator, text: str) -> Parsed:
     exclusive = sorted(t for t in ticked if options[t].exclusive)
     if exclusive and len(ticked) > 1:
         return _invalid(f"exclusive option {exclusive[0]} ticked with others")
-    total = sum(options[t].score for t in ticked)
+    # Add in the framework's option order, never the set's: a float sum depends on its order,
+    # and a set of strings iterates in a different order in every process (hash seed).
+    total = sum(o.score for o in indicator.options or () if o.id in ticked)
     if indicator.cap is not None:
         total = min(total, indicator.cap)
     return (min(total / indicator.max_score, 1.0), NO_LEVEL, ANSWERED, "")

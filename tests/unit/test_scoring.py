@@ -460,6 +460,28 @@ def test_multi_without_cap_normalises_by_the_option_sum() -> None:
     check(overall(build(raw), {"m": "x|y"}), 50.0, 2)  # (2 + 3) / 10
 
 
+def test_multi_adds_option_scores_in_file_order() -> None:
+    # Float sums depend on their order, and a set of option ids iterates in an order set by the
+    # ids' hashes, which change from process to process: summing in set order gave results that
+    # differed in the last bit between runs. With 16 namings of the options, some set order is
+    # sure to differ from the file order; every one must give the file-order sum.
+    scores = [0.2, 0.9, 0.1, 0.45, 0.6, 0.05, 0.7, 0.7]
+    in_file_order = functools.reduce(lambda a, b: a + b, scores[:-1])
+    assert in_file_order != functools.reduce(lambda a, b: a + b, reversed(scores[:-1]))
+    for prefix in "abcdefghijklmnop":
+        ids = [f"{prefix}{k}" for k in range(len(scores))]
+        options = [
+            {"id": i, "label": text(f"项{i}", f"Item {i}"), "score": v}
+            for i, v in zip(ids, scores, strict=True)
+        ]
+        raw = make_framework(
+            dimensions=[dimension("d", [multi_indicator("m", options=options, cap=None)])]
+        )
+        indicator = build(raw).dimensions[0].indicators[0]
+        parsed = parse_answers(indicator, ["|".join(reversed(ids[:-1]))], 5)
+        assert parsed[0][0] == in_file_order / indicator.max_score, prefix
+
+
 # ---------------------------------------------------------------- SME 2024 (scoring-rules §1.1/1.3)
 
 
