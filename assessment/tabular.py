@@ -89,13 +89,16 @@ def read_table(path: Path) -> pd.DataFrame:
 
 
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Every column as object text; NA becomes "" and whole floats lose their ".0"."""
+    """Every column as pandas text (``str``, Arrow-backed); NA becomes "" and whole floats lose
+    their ".0"."""
     out = pd.DataFrame(index=frame.index)
     for name in frame.columns:
         column = frame[name]
         if pd.api.types.is_float_dtype(column) and (column.dropna() % 1 == 0).all():
             column = column.astype("Int64")
-        out[name] = column.astype(object).where(column.notna(), "").astype(str).astype(object)
+        if not pd.api.types.is_string_dtype(column) or column.dtype == object:
+            column = column.astype(object).where(column.notna(), "").astype("str")
+        out[name] = column.fillna("")
     return out
 
 
