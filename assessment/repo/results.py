@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import delete, insert
 from sqlmodel import Session, col
@@ -18,6 +19,9 @@ from sqlmodel import Session, col
 from assessment import columns as C
 from assessment.models import CompositeResult, FrameworkResult, utcnow
 from assessment.repo.errors import ValidationFailed
+
+if TYPE_CHECKING:
+    from assessment.scoring import ScoreResult
 
 FRAMEWORK_VERSION = "framework_version"
 DIMENSION_SCORES = "dimension_scores"
@@ -77,15 +81,20 @@ def compute_results(answers: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
         overall = result.overall.copy()
         overall[C.FRAMEWORK_ID] = framework_id
         overall[FRAMEWORK_VERSION] = version
-        dims = result.dimension_scores.pivot(
-            index=C.ASSESSMENT_ID, columns=C.DIMENSION_ID, values=C.SCORE
-        )
-        by_id = dims.astype(object).where(dims.notna(), None).to_dict(orient="index")
-        overall[DIMENSION_SCORES] = overall[C.ASSESSMENT_ID].map(by_id)
+        overall[DIMENSION_SCORES] = pd.Series(_dimension_dicts(result), dtype=object)
         frames.append(overall)
     if not frames:
         return pd.DataFrame(columns=list(RESULT_COLUMNS))
     return pd.concat(frames, ignore_index=True)[list(RESULT_COLUMNS)]
+
+
+def _dimension_dicts(result: ScoreResult) -> list[dict[str, float | None]]:
+    """Per assessment, its dimension scores by dimension id in file order (None: not scored)."""
+    values = result.scores.dimension
+    cells = values.astype(object)
+    cells[np.isnan(values)] = None
+    names = result.index.dimension_ids
+    return [dict(zip(names, row, strict=True)) for row in cells.tolist()]
 
 
 def compute_composite(results: pd.DataFrame) -> tuple[pd.DataFrame, str]:

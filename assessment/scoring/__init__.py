@@ -299,26 +299,55 @@ def encode(
         AnswerError: unknown indicator, repeated answer or an answer the indicator rejects.
     """
     index = framework_index(framework)
-    ids, indicator_ids, texts = (
-        answers[name].astype(str).to_numpy(dtype=object)
-        for name in (C.ASSESSMENT_ID, C.INDICATOR_ID, C.ANSWER)
-    )
+    # Each text column as codes into its distinct values: hashing runs once over the column
+    # (in Arrow for pandas text) and Python strings are made only for the distinct values.
+    labels = _Labels.of(answers)
     if assessment_ids is None:
-        row, found = pd.factorize(ids)
-        known = np.asarray(found, dtype=object)
+        known, row = labels.names[0], labels.codes[0]
     else:
         known = np.asarray([str(a) for a in assessment_ids], dtype=object)
-        row = pd.Index(known).get_indexer(pd.Index(ids))
-        keep = row >= 0
-        row, ids, indicator_ids, texts = row[keep], ids[keep], indicator_ids[keep], texts[keep]
-    col = pd.Index(index.indicator_ids).get_indexer(pd.Index(indicator_ids))
-    _check_keys(ids, indicator_ids, row, col, len(index.indicators))
-    score, level, status = _parse_rows(index, col, texts, ids)
+        row = pd.Index(known).get_indexer(pd.Index(labels.names[0]))[labels.codes[0]]
+        keep = np.flatnonzero(row >= 0)
+        row, labels = row[keep], labels.take(keep)
+    col = pd.Index(index.indicator_ids).get_indexer(pd.Index(labels.names[1]))[labels.codes[1]]
+    _check_keys(labels, row, col, len(index.indicators))
+    score, level, status = _parse_rows(index, col, labels)
     matrix = empty_matrix(known, index)
     matrix.scores[row, col] = score
     matrix.levels[row, col] = level
     matrix.status[row, col] = status
     return matrix
+
+
+@dataclass(frozen=True)
+class _Labels:
+    """Each answer row's assessment id, indicator id and answer text, as codes into the
+    distinct values of each (``names``); a row's texts are looked up only to name it in an
+    error."""
+
+    names: tuple[npt.NDArray[np.object_], ...]
+    codes: tuple[IntArray, ...]
+
+    @classmethod
+    def of(cls, answers: pd.DataFrame) -> _Labels:
+        factorised = [
+            pd.factorize(answers[name].astype(str), use_na_sentinel=False)
+            for name in (C.ASSESSMENT_ID, C.INDICATOR_ID, C.ANSWER)
+        ]
+        return cls(
+            tuple(np.asarray(uniques, dtype=object) for _, uniques in factorised),
+            tuple(np.asarray(codes, dtype=np.int64) for codes, _ in factorised),
+        )
+
+    def take(self, rows: IntArray) -> _Labels:
+        return _Labels(self.names, tuple(codes[rows] for codes in self.codes))
+
+    def row(self, r: int) -> tuple[str, str, str]:
+        """The assessment id, indicator id and answer text of row ``r``."""
+        assessment, indicator, text = (
+            names[codes[r]] for names, codes in zip(self.names, self.codes, strict=True)
+        )
+        return str(assessment), str(indicator), str(text)
 
 
 def empty_matrix(assessment_ids: npt.NDArray[np.object_], index: FrameworkIndex) -> AnswerMatrix:
@@ -333,48 +362,34 @@ def empty_matrix(assessment_ids: npt.NDArray[np.object_], index: FrameworkIndex)
     )
 
 
-def _check_keys(
-    ids: npt.NDArray[np.object_],
-    indicator_ids: npt.NDArray[np.object_],
-    row: IntArray,
-    col: IntArray,
-    n_indicators: int,
-) -> None:
+def _check_keys(labels: _Labels, row: IntArray, col: IntArray, n_indicators: int) -> None:
     """Reject unknown indicators and repeated (assessment, indicator) rows."""
     unknown = np.flatnonzero(col < 0)
     if unknown.size:
-        raise AnswerError(_describe(ids, indicator_ids, unknown, "indicator not in the framework"))
+        raise AnswerError(_describe(labels, unknown, "indicator not in the framework"))
     key = row.astype(np.int64) * n_indicators + col
     order = np.argsort(key, kind="stable")
     repeated = order[1:][np.diff(key[order]) == 0]
     if repeated.size:
-        raise AnswerError(_describe(ids, indicator_ids, repeated, "answered more than once"))
+        raise AnswerError(_describe(labels, repeated, "answered more than once"))
 
 
-def _describe(
-    ids: npt.NDArray[np.object_],
-    indicator_ids: npt.NDArray[np.object_],
-    rows: IntArray,
-    reason: str,
-    texts: npt.NDArray[np.object_] | None = None,
-) -> str:
+def _describe(labels: _Labels, rows: IntArray, reason: str, *, with_text: bool = False) -> str:
     """A message naming the first few offending rows."""
     parts = []
     for r in rows[:MAX_REPORTED]:
-        value = "" if texts is None else f" answer {texts[r]!r}:"
-        parts.append(f"assessment {ids[r]!r}, indicator {indicator_ids[r]!r}:{value} {reason}")
+        assessment, indicator, text = labels.row(int(r))
+        value = f" answer {text!r}:" if with_text else ""
+        parts.append(f"assessment {assessment!r}, indicator {indicator!r}:{value} {reason}")
     more = f" (and {rows.size - MAX_REPORTED} more)" if rows.size > MAX_REPORTED else ""
     return "; ".join(parts) + more
 
 
 def _parse_rows(
-    index: FrameworkIndex,
-    col: IntArray,
-    texts: npt.NDArray[np.object_],
-    ids: npt.NDArray[np.object_],
+    index: FrameworkIndex, col: IntArray, labels: _Labels
 ) -> tuple[FloatArray, Int8Array, Int8Array]:
     """Parse every row, once per distinct (indicator, answer) pair; raise on invalid rows."""
-    code, uniques = pd.factorize(texts)
+    uniques, code = labels.names[2], labels.codes[2]
     pairs, inverse = np.unique(col.astype(np.int64) * len(uniques) + code, return_inverse=True)
     pair_col, pair_text = np.divmod(pairs, max(len(uniques), 1))
     bounds = np.searchsorted(pair_col, np.arange(len(index.indicators) + 1))
@@ -387,26 +402,13 @@ def _parse_rows(
     status = np.array([p[2] for p in parsed], dtype=np.int8)[inverse]
     bad = np.flatnonzero(status == _INVALID)
     if bad.size:
-        reasons = [parsed[i][3] for i in inverse[bad[:MAX_REPORTED]]]
-        named = np.asarray(index.indicator_ids, dtype=object)[col]
-        raise AnswerError(_describe_invalid(ids, named, texts, bad, reasons))
+        parts = [
+            _describe(labels, bad[k : k + 1], parsed[inverse[r]][3], with_text=True)
+            for k, r in enumerate(bad[:MAX_REPORTED])
+        ]
+        more = f" (and {bad.size - MAX_REPORTED} more)" if bad.size > MAX_REPORTED else ""
+        raise AnswerError("invalid answers: " + "; ".join(parts) + more)
     return score, level, status
-
-
-def _describe_invalid(
-    ids: npt.NDArray[np.object_],
-    named: npt.NDArray[np.object_],
-    texts: npt.NDArray[np.object_],
-    bad: IntArray,
-    reasons: list[str],
-) -> str:
-    """A message naming the first few invalid answers with their reasons."""
-    parts = [
-        f"assessment {ids[r]!r}, indicator {named[r]!r}: answer {texts[r]!r}: {why}"
-        for r, why in zip(bad[:MAX_REPORTED], reasons, strict=False)
-    ]
-    more = f" (and {bad.size - MAX_REPORTED} more)" if bad.size > MAX_REPORTED else ""
-    return "invalid answers: " + "; ".join(parts) + more
 
 
 def path_positions(
@@ -680,11 +682,27 @@ def gate_kernel(index: FrameworkIndex, top: int) -> FloatArray:
 
 @dataclass(frozen=True)
 class ScoreResult:
-    """Frames of one scoring run (columns in docs/architecture.md)."""
+    """Frames of one scoring run (columns in docs/architecture.md).
 
-    indicator_scores: pd.DataFrame
-    dimension_scores: pd.DataFrame
-    overall: pd.DataFrame
+    Each frame is built on first use: a batch that keeps only the overall results never pays
+    for the (assessments × indicators) indicator frame.
+    """
+
+    matrix: AnswerMatrix
+    scores: MatrixScores
+    index: FrameworkIndex
+
+    @functools.cached_property
+    def indicator_scores(self) -> pd.DataFrame:
+        return indicator_frame(self.matrix, self.scores, self.index)
+
+    @functools.cached_property
+    def dimension_scores(self) -> pd.DataFrame:
+        return dimension_frame(self.matrix, self.scores, self.index)
+
+    @functools.cached_property
+    def overall(self) -> pd.DataFrame:
+        return overall_frame(self.matrix, self.scores)
 
 
 def score(
@@ -716,12 +734,7 @@ def score(
     scores = score_matrix(
         matrix, framework, path_positions(matrix.assessment_ids, framework, paths)
     )
-    index = framework_index(framework)
-    return ScoreResult(
-        indicator_scores=indicator_frame(matrix, scores, index),
-        dimension_scores=dimension_frame(matrix, scores, index),
-        overall=overall_frame(matrix, scores),
-    )
+    return ScoreResult(matrix, scores, framework_index(framework))
 
 
 def indicator_frame(
