@@ -90,35 +90,9 @@ def _empty_postgres(engine: Engine) -> None:
         connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
 
 
-@pytest.fixture
-def engine(backend: str, request: pytest.FixtureRequest) -> Iterator[Engine]:
-    """An engine with every table (``create_all``; tests only) and the reference data.
-
-    SQLite: a fresh in-memory database per test. PostgreSQL: the session's database, emptied
-    (except reference tables) after each test.
-    """
-    if backend == "postgres":
-        engine: Engine = request.getfixturevalue("postgres_engine")
-        try:
-            yield engine
-        finally:
-            _empty_postgres(engine)
-        return
-    engine = make_engine("sqlite://")
-    SQLModel.metadata.create_all(engine)
-    with Session(engine) as session:
-        sync_reference_data(session)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-
-
-@pytest.fixture
-def file_engine(
-    backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Engine]:
-    """Like ``engine`` but SQLite lives in a file (WAL), so several connections share it."""
+def _test_engine(backend: str, request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[Engine]:
+    """The session's PostgreSQL database, emptied (except reference tables) afterwards; or a new
+    SQLite database at ``sqlite_url`` with every table (``create_all``) and the reference data."""
     if backend == "postgres":
         shared: Engine = request.getfixturevalue("postgres_engine")
         try:
@@ -126,7 +100,7 @@ def file_engine(
         finally:
             _empty_postgres(shared)
         return
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('db') / 'ronghe.db'}")
+    engine = make_engine(sqlite_url)
     SQLModel.metadata.create_all(engine)
     with Session(engine) as session:
         sync_reference_data(session)
@@ -134,6 +108,21 @@ def file_engine(
         yield engine
     finally:
         engine.dispose()
+
+
+@pytest.fixture
+def engine(backend: str, request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """An engine with every table and the reference data; SQLite is in memory, per test."""
+    yield from _test_engine(backend, request, "sqlite://")
+
+
+@pytest.fixture
+def file_engine(
+    backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    """Like ``engine`` but SQLite lives in a file (WAL), so several connections share it."""
+    path = tmp_path_factory.mktemp("db") / "ronghe.db"
+    yield from _test_engine(backend, request, f"sqlite:///{path}")
 
 
 @pytest.fixture
