@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import text
@@ -26,11 +27,33 @@ POSTGRES_ENV = "RONGHE_TEST_POSTGRES_URL"
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
-def _server_url() -> str:
+@contextmanager
+def new_postgres_database(prefix: str) -> Iterator[str]:
+    """URL of a new PostgreSQL database with a random name on the test server, dropped (even
+    with connections left open) afterwards; skips the test when no server is configured."""
     url = os.environ.get(POSTGRES_ENV)
     if not url:
         pytest.skip(f"{POSTGRES_ENV} is not set: PostgreSQL tests skipped")
-    return url
+    server = make_url(url)
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(server.render_as_string(hide_password=False))
+    admin = admin.execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def prepared(engine: Engine) -> Engine:
+    """``engine`` with every table (``create_all``; tests only) and the reference data."""
+    SQLModel.metadata.create_all(engine)
+    with Session(engine) as session:
+        sync_reference_data(session)
+    return engine
 
 
 @pytest.fixture(autouse=True)
@@ -47,19 +70,9 @@ def _fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="session")
 def postgres_database() -> Iterator[str]:
-    """URL of a fresh PostgreSQL database with a random name, dropped at the end."""
-    server = make_url(_server_url())
-    name = f"ronghe_test_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(server.render_as_string(hide_password=False))
-    admin = admin.execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    """URL of a fresh PostgreSQL database for the test session, dropped at the end."""
+    with new_postgres_database("ronghe_test") as url:
+        yield url
 
 
 @pytest.fixture(params=BACKENDS)
@@ -74,10 +87,7 @@ REFERENCE_TABLES = ("region", "industry")
 @pytest.fixture(scope="session")
 def postgres_engine(postgres_database: str) -> Iterator[Engine]:
     """The session's PostgreSQL database with tables and reference data (created once)."""
-    engine = make_engine(postgres_database)
-    SQLModel.metadata.create_all(engine)
-    with Session(engine) as session:
-        sync_reference_data(session)
+    engine = prepared(make_engine(postgres_database))
     try:
         yield engine
     finally:
@@ -100,10 +110,7 @@ def _test_engine(backend: str, request: pytest.FixtureRequest, sqlite_url: str) 
         finally:
             _empty_postgres(shared)
         return
-    engine = make_engine(sqlite_url)
-    SQLModel.metadata.create_all(engine)
-    with Session(engine) as session:
-        sync_reference_data(session)
+    engine = prepared(make_engine(sqlite_url))
     try:
         yield engine
     finally:

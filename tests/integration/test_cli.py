@@ -4,21 +4,18 @@
 from __future__ import annotations
 
 import io
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from assessment import reference, repository
 from assessment.cli import main
 from assessment.db import make_engine
 from assessment.models import Assessment, Enterprise, FrameworkResult, User
-from tests.conftest import BACKENDS, POSTGRES_ENV
+from tests.conftest import BACKENDS, new_postgres_database
 
 
 @pytest.fixture(params=BACKENDS)
@@ -32,21 +29,9 @@ def cli_url(
         monkeypatch.setenv("DATABASE_URL", url)
         yield url
         return
-    server = os.environ.get(POSTGRES_ENV)
-    if not server:
-        pytest.skip(f"{POSTGRES_ENV} is not set: PostgreSQL tests skipped")
-    name = f"ronghe_cli_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(server).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(server).set(database=name).render_as_string(False)
-    monkeypatch.setenv("DATABASE_URL", url)
-    try:
+    with new_postgres_database("ronghe_cli") as url:
+        monkeypatch.setenv("DATABASE_URL", url)
         yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def count(url: str, model: type) -> int:

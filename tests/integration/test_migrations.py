@@ -3,20 +3,18 @@ models (autogenerate finds no difference), on SQLite files and on PostgreSQL."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import inspect
+from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 from assessment.db import alembic_config, current_revision, make_engine, migrate
-from tests.conftest import BACKENDS, POSTGRES_ENV
+from tests.conftest import BACKENDS, new_postgres_database
 
 
 @pytest.fixture(params=BACKENDS)
@@ -29,21 +27,12 @@ def empty_engine(
         yield engine
         engine.dispose()
         return
-    server = os.environ.get(POSTGRES_ENV)
-    if not server:
-        pytest.skip(f"{POSTGRES_ENV} is not set: PostgreSQL tests skipped")
-    name = f"ronghe_mig_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(server).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(make_url(server).set(database=name).render_as_string(False))
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with new_postgres_database("ronghe_mig") as url:
+        engine = make_engine(url)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
 
 
 def test_upgrade_to_head_matches_the_models(empty_engine: Engine) -> None:
