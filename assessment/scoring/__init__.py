@@ -374,13 +374,16 @@ def _check_keys(labels: _Labels, row: IntArray, col: IntArray, n_indicators: int
         raise AnswerError(_describe(labels, repeated, "answered more than once"))
 
 
-def _describe(labels: _Labels, rows: IntArray, reason: str, *, with_text: bool = False) -> str:
-    """A message naming the first few offending rows."""
+def _describe(
+    labels: _Labels, rows: IntArray, reason: str | Sequence[str], *, with_text: bool = False
+) -> str:
+    """A message naming the first few offending rows; ``reason`` is one for all or one per row."""
+    reasons = [reason] * min(rows.size, MAX_REPORTED) if isinstance(reason, str) else reason
     parts = []
-    for r in rows[:MAX_REPORTED]:
+    for r, why in zip(rows[:MAX_REPORTED], reasons, strict=False):
         assessment, indicator, text = labels.row(int(r))
         value = f" answer {text!r}:" if with_text else ""
-        parts.append(f"assessment {assessment!r}, indicator {indicator!r}:{value} {reason}")
+        parts.append(f"assessment {assessment!r}, indicator {indicator!r}:{value} {why}")
     more = f" (and {rows.size - MAX_REPORTED} more)" if rows.size > MAX_REPORTED else ""
     return "; ".join(parts) + more
 
@@ -402,12 +405,8 @@ def _parse_rows(
     status = np.array([p[2] for p in parsed], dtype=np.int8)[inverse]
     bad = np.flatnonzero(status == _INVALID)
     if bad.size:
-        parts = [
-            _describe(labels, bad[k : k + 1], parsed[inverse[r]][3], with_text=True)
-            for k, r in enumerate(bad[:MAX_REPORTED])
-        ]
-        more = f" (and {bad.size - MAX_REPORTED} more)" if bad.size > MAX_REPORTED else ""
-        raise AnswerError("invalid answers: " + "; ".join(parts) + more)
+        reasons = [parsed[inverse[r]][3] for r in bad[:MAX_REPORTED]]
+        raise AnswerError("invalid answers: " + _describe(labels, bad, reasons, with_text=True))
     return score, level, status
 
 
