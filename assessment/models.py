@@ -6,11 +6,11 @@ Timestamps are timezone-aware UTC (sqlmodel's ``UTCDateTime`` refuses naive valu
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index
+from sqlalchemy import JSON, Column, Index, LargeBinary
 from sqlmodel import Field, SQLModel
 
 # Stable constraint names on every backend (Alembic compares and drops constraints by name).
@@ -97,6 +97,9 @@ class Enterprise(EnterpriseBase, table=True):
     industry_code: str = Field(max_length=8, foreign_key="industry.code", index=True)
     size_class: str | None = Field(default=None, max_length=16)
     above_designated_size: bool = False
+    # a self-registered enterprise stays unconfirmed until its region's bureau confirms it
+    confirmed_at: datetime | None = None
+    confirmed_by: int | None = None  # user id; no FK, which would make a cycle with app_user
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -184,6 +187,45 @@ class CompositeResult(SQLModel, table=True):
     computed_at: datetime = Field(default_factory=utcnow)
 
 
+# Evidence files attached to an answer (content kept by hash so the same file is stored once)
+class EvidenceFile(SQLModel, table=True):
+    __tablename__ = "evidence_file"
+    __table_args__ = (Index("ix_evidence_file_assessment", "assessment_id", "framework_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id")
+    framework_id: str = Field(max_length=32)
+    indicator_id: str = Field(max_length=64)
+    filename: str = Field(max_length=255)
+    media_type: str = Field(max_length=64)
+    size_bytes: int = Field(ge=0)
+    sha256: str = Field(max_length=64, index=True)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    uploaded_by: int | None = Field(default=None, foreign_key="app_user.id")
+    uploaded_at: datetime = Field(default_factory=utcnow)
+
+
+# Certified and official results, kept beside the self-assessed ones (DESIGN.md §2)
+class CertifiedResult(SQLModel, table=True):
+    __tablename__ = "certified_result"
+
+    id: int | None = Field(default=None, primary_key=True)
+    enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
+    # dcmm_certificate / gbt23001_grade / integration_official / sme_official / cmmm_assessed
+    kind: str = Field(max_length=32, index=True)
+    level: int | None = None
+    grade: str | None = Field(default=None, max_length=8)  # 贯标 A / AA / AAA
+    score: float | None = None
+    stage: int | None = None
+    certificate_no: str | None = Field(default=None, max_length=64)
+    issued_on: date | None = None
+    expires_on: date | None = None
+    source: str = Field(default="", max_length=255)
+    evidence_file_id: int | None = Field(default=None, foreign_key="evidence_file.id")
+    recorded_by: int | None = Field(default=None, foreign_key="app_user.id")
+    recorded_at: datetime = Field(default_factory=utcnow)
+
+
 # Audit log (append-only: the repository has no update or delete function for it)
 class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
@@ -204,11 +246,13 @@ __all__ = [
     "Answer",
     "Assessment",
     "AuditEvent",
+    "CertifiedResult",
     "CompositeResult",
     "ConsultantAssignment",
     "Enterprise",
     "EnterpriseCreate",
     "EnterpriseUpdate",
+    "EvidenceFile",
     "FrameworkResult",
     "Industry",
     "Region",

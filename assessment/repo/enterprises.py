@@ -28,7 +28,7 @@ from assessment.repo.access import (
     stored_id,
     writable_enterprise,
 )
-from assessment.repo.errors import AccessDenied, ValidationFailed
+from assessment.repo.errors import AccessDenied, InvalidState, ValidationFailed
 
 PRODUCTION_TYPES = ("discrete", "process")
 
@@ -106,6 +106,9 @@ def create_enterprise(session: Session, *, actor: User, data: EnterpriseCreate) 
             f"Credit code {values['uscc']} is already registered.",
         )
     enterprise = Enterprise.model_validate({**values, **_derive(values)})
+    if Role(actor.role) in (Role.ADMIN, Role.BUREAU):  # registered by the authority itself
+        enterprise.confirmed_at = utcnow()
+        enterprise.confirmed_by = actor.id
     session.add(enterprise)
     session.flush()
     if Role(actor.role) is Role.CONSULTANT:
@@ -167,6 +170,28 @@ def update_enterprise(
     return enterprise
 
 
+def confirm_enterprise(session: Session, *, actor: User, enterprise_id: int) -> Enterprise:
+    """A bureau (or admin) confirms an enterprise of its jurisdiction as a real, registered one."""
+    require_role(actor, Role.ADMIN, Role.BUREAU)
+    enterprise = readable_enterprise(session, actor=actor, enterprise_id=enterprise_id)
+    if enterprise.confirmed_at is not None:
+        raise InvalidState("该企业已确认。", "This enterprise is already confirmed.")
+    enterprise.confirmed_at = utcnow()
+    enterprise.confirmed_by = actor.id
+    session.add(enterprise)
+    audit.record(
+        session,
+        actor=actor,
+        action="enterprise.confirm",
+        object_type="enterprise",
+        object_ids=[enterprise_id],
+        detail={"uscc": enterprise.uscc},
+    )
+    session.commit()
+    session.refresh(enterprise)
+    return enterprise
+
+
 def get_enterprise(session: Session, *, actor: User, enterprise_id: int) -> Enterprise:
     """One enterprise in the actor's scope (AccessDenied otherwise, also for unknown ids)."""
     return readable_enterprise(session, actor=actor, enterprise_id=enterprise_id)
@@ -190,11 +215,16 @@ def list_enterprises(
     actor: User,
     region_code: str | None = None,
     industry_code: str | None = None,
+    confirmed: bool | None = None,
     limit: int | None = None,
     offset: int = 0,
 ) -> Sequence[Enterprise]:
-    """Enterprises in the actor's scope, optionally inside a region / of an industry, by id."""
+    """Enterprises in the actor's scope, optionally inside a region / of an industry / confirmed
+    or not by their bureau, by id."""
     query = select(Enterprise).where(scope_condition(actor))
+    if confirmed is not None:
+        confirmed_at = col(Enterprise.confirmed_at)
+        query = query.where(confirmed_at.is_not(None) if confirmed else confirmed_at.is_(None))
     if region_code is not None:
         query = query.where(region_condition(region_code))
     if industry_code is not None:

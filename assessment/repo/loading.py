@@ -195,6 +195,8 @@ def _enterprise_frame(enterprises: pd.DataFrame) -> pd.DataFrame:
             "above_designated_size": identity.above_designated_size(revenue)
             .fillna(False)
             .astype(bool),
+            # loaded by an operator from a bureau's or consultant's data set, not self-registered
+            "confirmed_at": now,
             "created_at": now,
             "updated_at": now,
         }
