@@ -29,10 +29,15 @@ def signed_in() -> SignedIn | None:
     return value if isinstance(value, SignedIn) else None
 
 
+def session_values(user: User) -> dict[str, object]:
+    """The session-state entries a completed sign-in of ``user`` leaves (tests seed these)."""
+    assert user.id is not None
+    return {_USER_KEY: SignedIn(user.id, user.username, user.display_name, user.role)}
+
+
 def sign_in(user: User) -> None:
     """Remember ``user`` as signed in for this browser session."""
-    assert user.id is not None
-    st.session_state[_USER_KEY] = SignedIn(user.id, user.username, user.display_name, user.role)
+    st.session_state.update(session_values(user))
 
 
 def sign_out() -> None:

@@ -80,3 +80,15 @@ def test_sign_out(database: str) -> None:
     at.sidebar.button(key="auth__sign_out").click().run()
     assert not at.exception
     assert not any("已登录" in c.value for c in at.sidebar.caption)
+
+
+def test_app_as_opens_a_page_as_a_signed_in_user(app_as, app_engine) -> None:  # type: ignore[no-untyped-def]
+    from sqlmodel import Session
+
+    with Session(app_engine) as session:
+        root = create_user(
+            session, actor=None, username="root2", role="admin", password="Adm1n-pass-2026"
+        )
+    at = app_as(root, page="app_pages/audit.py", lang="en")
+    assert not at.exception
+    assert "Signed in: root2 (administrator)" in [c.value for c in at.sidebar.caption]
