@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from assessment.models import ConsultantAssignment, Enterprise, Role, User, utcnow
+from assessment.password_policy import check_password
 from assessment.repo import audit
 from assessment.repo.access import require_role, stored_id
 from assessment.repo.enterprises import check_region_code
@@ -20,7 +23,6 @@ from assessment.repo.errors import AccountLocked, LoginFailed, NotFound, Validat
 from assessment.settings import get_settings
 
 Clock = Callable[[], datetime]
-MIN_PASSWORD_LENGTH = 10
 _HASHER = PasswordHasher()  # argon2-cffi's default type is Argon2id
 
 
@@ -43,11 +45,8 @@ def generate_password() -> str:
 
 
 def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationFailed(
-            f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符。",
-            f"The password needs at least {MIN_PASSWORD_LENGTH} characters.",
-        )
+    """The password policy (:mod:`assessment.password_policy`) for every new or reset password."""
+    check_password(password)
 
 
 def create_user(
@@ -249,3 +248,207 @@ def assign_consultant(
         detail={"consultant": consultant.username},
     )
     session.commit()
+
+
+# Administration (admins only): status, lock, password reset, scopes and assignments
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    """One account as the administration page lists it."""
+
+    id: int
+    username: str
+    display_name: str
+    role: str
+    region_code: str | None  # bureau jurisdiction
+    enterprise_id: int | None
+    enterprise_name: str | None
+    clients: int  # consultant: assigned enterprises
+    is_active: bool
+    locked_until: datetime | None  # set only while the lock lasts
+    last_login_at: datetime | None
+    created_at: datetime
+
+
+def list_accounts(session: Session, *, actor: User, clock: Clock = utcnow) -> list[AccountRow]:
+    """Every account with its scope, status and current lock (admins only)."""
+    require_role(actor, Role.ADMIN)
+    now = clock()
+    names = dict(session.exec(select(Enterprise.id, Enterprise.name).join(User)).all())
+    clients = dict(
+        session.exec(
+            select(ConsultantAssignment.consultant_id, func.count()).group_by(
+                col(ConsultantAssignment.consultant_id)
+            )
+        ).all()
+    )
+    return [
+        AccountRow(
+            id=stored_id(user.id),
+            username=user.username,
+            display_name=user.display_name,
+            role=user.role,
+            region_code=user.region_code,
+            enterprise_id=user.enterprise_id,
+            enterprise_name=names.get(user.enterprise_id) if user.enterprise_id else None,
+            clients=clients.get(stored_id(user.id), 0),
+            is_active=user.is_active,
+            locked_until=user.locked_until if _locked(user, now) else None,
+            last_login_at=user.last_login_at,
+            created_at=user.created_at,
+        )
+        for user in session.exec(select(User).order_by(col(User.username))).all()
+    ]
+
+
+def _locked(user: User, now: datetime) -> bool:
+    until = user.locked_until
+    if until is None:
+        return False
+    if until.tzinfo is None:  # SQLite gives naive datetimes back; they are UTC
+        until = until.replace(tzinfo=UTC)
+    return until > now
+
+
+def _administered(session: Session, actor: User, user_id: int) -> User:
+    require_role(actor, Role.ADMIN)
+    return _user(session, user_id)
+
+
+def _audit_user(session: Session, actor: User, action: str, user: User, **detail: Any) -> None:
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        object_type="user",
+        object_ids=[user.id],
+        detail={"username": user.username, **detail},
+    )
+
+
+def set_active(session: Session, *, actor: User, user_id: int, active: bool) -> User:
+    """Enable or disable an account; a disabled account cannot sign in or act (admins only).
+
+    An admin cannot disable its own account, so the platform never loses its last admin this way.
+    """
+    user = _administered(session, actor, user_id)
+    if not active and user.id == actor.id:
+        raise ValidationFailed("不能停用自己的账户。", "You cannot disable your own account.")
+    if user.is_active != active:
+        user.is_active = active
+        session.add(user)
+        _audit_user(session, actor, "user.activate" if active else "user.deactivate", user)
+        session.commit()
+    session.refresh(user)
+    return user
+
+
+def unlock_user(session: Session, *, actor: User, user_id: int) -> User:
+    """End a lock-out and forget the failed sign-ins counted so far (admins only)."""
+    user = _administered(session, actor, user_id)
+    user.locked_until = None
+    user.failed_logins = 0
+    session.add(user)
+    _audit_user(session, actor, "user.unlock", user)
+    session.commit()
+    session.refresh(user)
+    return user
+
+
+def reset_password(session: Session, *, actor: User, user_id: int) -> str:
+    """Give an account a new generated password and unlock it; the password is returned once
+    and stored only as its hash (admins only)."""
+    user = _administered(session, actor, user_id)
+    password = generate_password()
+    _check_password(password)
+    user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    session.add(user)
+    _audit_user(session, actor, "user.password_reset", user)
+    session.commit()
+    return password
+
+
+def set_jurisdiction(session: Session, *, actor: User, user_id: int, region_code: str) -> User:
+    """Move a bureau account to another jurisdiction (a region code of any level; admins only)."""
+    user = _administered(session, actor, user_id)
+    if user.role != Role.BUREAU:
+        raise ValidationFailed(
+            f"{user.username} 不是主管部门账户。", f"{user.username} is not a bureau account."
+        )
+    region_code = check_region_code(region_code)
+    before = user.region_code
+    if before != region_code:
+        user.region_code = region_code
+        session.add(user)
+        _audit_user(session, actor, "user.jurisdiction", user, before=before, after=region_code)
+        session.commit()
+    session.refresh(user)
+    return user
+
+
+@dataclass(frozen=True)
+class AssignmentRow:
+    """A consultant's access to one enterprise."""
+
+    consultant_id: int
+    consultant: str
+    enterprise_id: int
+    enterprise_name: str
+    uscc: str
+    region_code: str
+    since: datetime
+
+
+def list_assignments(session: Session, *, actor: User) -> list[AssignmentRow]:
+    """Every consultant–enterprise assignment, by consultant and enterprise name (admins only)."""
+    require_role(actor, Role.ADMIN)
+    rows = session.exec(
+        select(ConsultantAssignment, User, Enterprise)
+        .join(User, col(User.id) == col(ConsultantAssignment.consultant_id))
+        .join(Enterprise, col(Enterprise.id) == col(ConsultantAssignment.enterprise_id))
+        .order_by(col(User.username), col(Enterprise.name))
+    ).all()
+    return [
+        AssignmentRow(
+            consultant_id=a.consultant_id,
+            consultant=u.username,
+            enterprise_id=a.enterprise_id,
+            enterprise_name=e.name,
+            uscc=e.uscc,
+            region_code=e.region_code,
+            since=a.created_at,
+        )
+        for a, u, e in rows
+    ]
+
+
+def unassign_consultant(
+    session: Session, *, actor: User, consultant_id: int, enterprise_ids: Sequence[int]
+) -> int:
+    """Withdraw a consultant's access to enterprises; returns how many assignments ended
+    (admins only)."""
+    consultant = _administered(session, actor, consultant_id)
+    wanted = list(dict.fromkeys(enterprise_ids))
+    found = session.exec(
+        select(ConsultantAssignment).where(
+            col(ConsultantAssignment.consultant_id) == consultant_id,
+            col(ConsultantAssignment.enterprise_id).in_(wanted),
+        )
+    ).all()
+    for assignment in found:
+        session.delete(assignment)
+    ended = sorted(a.enterprise_id for a in found)
+    if ended:
+        audit.record(
+            session,
+            actor=actor,
+            action="consultant.unassign",
+            object_type="enterprise",
+            object_ids=ended,
+            detail={"consultant": consultant.username},
+        )
+    session.commit()
+    return len(ended)
