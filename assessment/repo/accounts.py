@@ -163,14 +163,9 @@ def authenticate(session: Session, *, username: str, password: str, clock: Clock
 def _log_login(
     session: Session, user: User | None, username: str, action: str, now: datetime
 ) -> None:
-    audit.record(
-        session,
-        actor=user,
-        action=action,
-        object_type="user",
-        object_ids=[user.id] if user is not None else [],
-        detail={"username": username},
-        at=now,
+    succeeded = action == "login.success"
+    audit.record_sign_in(
+        session, action=action, user=user, username=username, succeeded=succeeded, at=now
     )
     session.commit()
 

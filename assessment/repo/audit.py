@@ -6,12 +6,16 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import String, and_, cast, func, or_
 from sqlmodel import Session, col, select
 
-from assessment.models import AuditEvent, Role, User, utcnow
+from assessment.auditlog.actions import actions_matching
+from assessment.models import AuditEvent, Enterprise, Role, User, utcnow
 from assessment.repo.access import require_role
 
 SYSTEM_ACTOR = "system"  # command-line operations run by whoever holds the database
+ANONYMOUS_ACTOR = "anonymous"  # someone not signed in, e.g. a failed sign-in attempt
+MATCHED_OBJECTS = 200  # at most this many accounts / enterprises whose names match a search
 
 
 def record(
@@ -35,6 +39,34 @@ def record(
         detail=dict(detail or {}),
     )
     session.add(event)
+    return event
+
+
+def record_sign_in(
+    session: Session,
+    *,
+    action: str,
+    user: User | None,
+    username: str,
+    succeeded: bool,
+    at: datetime,
+) -> AuditEvent:
+    """A sign-in attempt on the account ``username`` (``user`` when it exists).
+
+    Only a success is the account's own act. A failure or a refusal is made by an anonymous
+    visitor, so the actor is :data:`ANONYMOUS_ACTOR` and the account is only the target.
+    """
+    event = record(
+        session,
+        actor=user if succeeded else None,
+        action=action,
+        object_type="user",
+        object_ids=[user.id] if user is not None else [],
+        detail={"username": username},
+        at=at,
+    )
+    if not succeeded:
+        event.actor_username = ANONYMOUS_ACTOR
     return event
 
 
@@ -90,3 +122,58 @@ def list_audit_events(
     if object_id is not None:  # JSON list membership: filtered here, portable across backends
         events = [e for e in events if object_id in e.object_ids][:limit]
     return events
+
+
+def search_audit_events(
+    session: Session, *, actor: User, query: str, limit: int = 500
+) -> list[AuditEvent]:
+    """Events, newest first, matching ``query`` (admins only): an action id prefix
+    (``login``, ``user.create``), words of an action's label in either language (登录失败,
+    "password"), the acting username, or the target account's or enterprise's name, username or
+    credit code. An empty query gives the latest events."""
+    require_role(actor, Role.ADMIN)
+    text = query.strip()
+    if not text:
+        return list_audit_events(session, actor=actor, limit=limit)
+    needle = text.lower()
+    ids_text = cast(col(AuditEvent.object_ids), String)
+    conditions = [
+        col(AuditEvent.action).startswith(needle, autoescape=True),
+        col(AuditEvent.action).in_(actions_matching(text)),
+        func.lower(col(AuditEvent.actor_username)).contains(needle, autoescape=True),
+        func.lower(cast(col(AuditEvent.detail), String)).contains(needle, autoescape=True),
+    ]
+    for object_type, ids in _named_objects(session, needle).items():
+        conditions += [
+            and_(col(AuditEvent.object_type) == object_type, ids_text.contains(f'"{i}"'))
+            for i in ids
+        ]
+    events = session.exec(
+        select(AuditEvent)
+        .where(or_(*conditions))
+        .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
+        .limit(limit)
+    )
+    return list(events)
+
+
+def _named_objects(session: Session, needle: str) -> dict[str, list[int]]:
+    """Ids of accounts and enterprises whose names contain ``needle`` (lower-cased)."""
+    users = select(User.id).where(
+        or_(
+            func.lower(col(User.username)).contains(needle, autoescape=True),
+            func.lower(col(User.display_name)).contains(needle, autoescape=True),
+        )
+    )
+    enterprises = select(Enterprise.id).where(
+        or_(
+            func.lower(col(Enterprise.name)).contains(needle, autoescape=True),
+            func.lower(col(Enterprise.uscc)).contains(needle, autoescape=True),
+        )
+    )
+    return {
+        "user": [i for i in session.exec(users.limit(MATCHED_OBJECTS)).all() if i is not None],
+        "enterprise": [
+            i for i in session.exec(enterprises.limit(MATCHED_OBJECTS)).all() if i is not None
+        ],
+    }
