@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -18,6 +19,8 @@ from indicators.schema import (
     MeanOfAreasRule,
 )
 from ui.i18n import lang, t
+
+T = TypeVar("T")
 
 
 def status_label(status: str) -> str:
@@ -53,23 +56,23 @@ def answer_label(answer: AnswerType) -> str:
 
 
 def localized_selectbox(
-    label: str, options: list[str], format_func: Callable[[str], str], key: str
-) -> str:
+    label: str, options: Sequence[T], format_func: Callable[[T], str], key: str
+) -> T:
     """A selectbox whose option texts follow the language switch and which keeps its choice.
 
     Streamlit keeps a keyed widget's option texts from its first render, so the widget gets a
     key per language while the choice itself is remembered under ``key``.
     """
     chosen = st.session_state.get(key, options[0])
-    choice = st.selectbox(
+    choice: T = st.selectbox(
         label,
-        options,
+        list(options),
         index=options.index(chosen) if chosen in options else 0,
         format_func=format_func,
         key=f"{key}__{lang()}",
     )
     st.session_state[key] = choice
-    return str(choice)
+    return choice
 
 
 def render_framework_overview(framework: Framework) -> None:

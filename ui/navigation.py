@@ -77,6 +77,42 @@ PAGES: tuple[PageSpec, ...] = (
         frozenset({"admin"}),
         "admin",
     ),
+    PageSpec(
+        "app_pages/admin/accounts.py",
+        "accounts",
+        "账户管理",
+        "Accounts",
+        ":material/manage_accounts:",
+        frozenset({"admin"}),
+        "admin",
+    ),
+    PageSpec(
+        "app_pages/admin/assignments.py",
+        "assignments",
+        "咨询机构分配",
+        "Consultant assignments",
+        ":material/assignment_ind:",
+        frozenset({"admin"}),
+        "admin",
+    ),
+    PageSpec(
+        "app_pages/admin/jurisdictions.py",
+        "jurisdictions",
+        "主管部门辖区",
+        "Bureau jurisdictions",
+        ":material/map:",
+        frozenset({"admin"}),
+        "admin",
+    ),
+    PageSpec(
+        "app_pages/admin/reference_data.py",
+        "reference-data",
+        "参考数据版本",
+        "Reference data",
+        ":material/dataset:",
+        frozenset({"admin"}),
+        "admin",
+    ),
 )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import or_
 from sqlmodel import Session, col, func, select
 
 from assessment.models import ConsultantAssignment, Enterprise, Role, User, utcnow
@@ -447,3 +448,21 @@ def unassign_consultant(
         )
     session.commit()
     return len(ended)
+
+
+def find_enterprises(
+    session: Session, *, actor: User, text: str = "", limit: int = 50
+) -> Sequence[Enterprise]:
+    """Enterprises whose name or credit code contains ``text``, by name, to pick for an
+    enterprise account or a consultant assignment (admins only)."""
+    require_role(actor, Role.ADMIN)
+    needle = text.strip().lower()
+    query = select(Enterprise)
+    if needle:
+        query = query.where(
+            or_(
+                func.lower(col(Enterprise.name)).contains(needle, autoescape=True),
+                func.lower(col(Enterprise.uscc)).contains(needle, autoescape=True),
+            )
+        )
+    return session.exec(query.order_by(col(Enterprise.name)).limit(limit)).all()

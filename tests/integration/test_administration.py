@@ -224,3 +224,43 @@ def test_policy_applies_to_create_and_set_password(session: Session, admin: User
         )
     with pytest.raises(ValidationFailed):
         repository.set_password(session, actor=admin, user_id=admin.id or 0, password=" " * 12)
+
+
+def test_reference_status_reports_loaded_data_and_defaults(session: Session, admin: User) -> None:
+    from assessment import reference
+    from assessment.repo.reference_data import reference_status
+    from indicators.loader import load_all
+
+    status = reference_status(session, actor=admin)
+    assert sum(status.regions_by_level.values()) == len(reference.regions())
+    assert status.regions_by_level["province"] == reference.PROVINCE_COUNT
+    assert status.industries == len(reference.industries())
+    assert status.in_sync
+    assert [f.name for f in status.files] == ["regions.csv", "industries.csv", "size_classes.yaml"]
+    assert all(len(f.sha256) == 12 for f in status.files)
+    defaults = {r.framework_id: r.version for r in status.frameworks if r.default}
+    assert defaults == {fid: f.version for fid, f in load_all().items()}
+    assert sum(r.default for r in status.crosswalks) == 1
+
+
+def test_reference_status_is_admin_only(session: Session, admin: User) -> None:
+    from assessment.repo.reference_data import reference_status
+
+    bureau = make_user(session, Role.BUREAU, region_code="320000")
+    with pytest.raises(AccessDenied):
+        reference_status(session, actor=bureau)
+
+
+def test_find_enterprises_by_name_or_code(session: Session, admin: User) -> None:
+    wanted = make_enterprise(session, admin, "320102", name="无锡精密机械")
+    make_enterprise(session, admin, "320102", name="常州纺织")
+    assert [e.name for e in accounts.find_enterprises(session, actor=admin, text="精密")] == [
+        "无锡精密机械"
+    ]
+    assert [e.id for e in accounts.find_enterprises(session, actor=admin, text=wanted.uscc)] == [
+        wanted.id
+    ]
+    assert len(accounts.find_enterprises(session, actor=admin)) == 2
+    bureau = make_user(session, Role.BUREAU, region_code="320000")
+    with pytest.raises(AccessDenied):
+        accounts.find_enterprises(session, actor=bureau, text="精密")
