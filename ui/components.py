@@ -18,6 +18,7 @@ from indicators.schema import (
     Indicator,
     MeanOfAreasRule,
 )
+from indicators.vocabulary import vocabulary
 from ui.i18n import lang, t
 
 T = TypeVar("T")
@@ -89,20 +90,10 @@ def render_framework_overview(framework: Framework) -> None:
     cols[1].metric(t("指标", "Indicators"), len(framework.indicators))
     cols[2].metric(t("结果等级", "Result levels"), len(framework.result_levels))
     st.markdown(f"#### {t('依据', 'Sources')}")
-    st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    t("文献", "Citation"): s.citation,
-                    t("核实状态", "Status"): status_label(s.status),
-                    t("说明", "Note"): s.note.get(lg) if s.note else "",
-                }
-                for s in framework.sources
-            ]
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    stop = ". " if lg == "en" else "。"
+    for source in framework.sources:  # in full: long citations and notes wrap, never cut off
+        note = source.note.get(lg) if source.note else ""
+        st.markdown(f"- **{source.citation}** — {status_label(source.status)}{stop}{note}")
     render_rule(framework)
 
 
@@ -111,7 +102,8 @@ def render_rule(framework: Framework) -> None:
     lg = lang()
     rule = framework.result
     names = {lv.value: lv.name.get(lg) for lv in framework.result_levels}
-    st.markdown(f"#### {t('结果规则', 'Result rule')}: `{rule.rule}`")
+    colon = ": " if lg == "en" else "："
+    st.markdown(f"#### {t('结果规则', 'Result rule')}{colon}{vocabulary().rule(rule.rule, lg)}")
     st.info(f"{status_label(rule.status)} — {rule.basis.get(lg)}")
     if isinstance(rule, BandsRule):
         rows = [
@@ -124,9 +116,9 @@ def render_rule(framework: Framework) -> None:
             }
             for b in rule.bands
         ]
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        st.table(pd.DataFrame(rows), hide_index=True)
     elif isinstance(rule, MeanOfAreasRule):
-        st.dataframe(
+        st.table(
             pd.DataFrame(
                 [
                     {t("等级", "Level"): names[x.level], t("最低分", "Minimum score"): x.min_score}
@@ -134,7 +126,6 @@ def render_rule(framework: Framework) -> None:
                 ]
             ),
             hide_index=True,
-            width="stretch",
         )
     elif isinstance(rule, CumulativeGatesRule):
         st.write(
@@ -147,11 +138,12 @@ def render_rule(framework: Framework) -> None:
 
 
 def condition_text(framework: Framework, condition: Condition) -> str:
-    """A band condition in words, e.g. "≥6 项「数字化经营」[constrained] 达到二级"."""
+    """A band condition in words, e.g. "≥3 项「数字化经营」（约束性场景）达到二级"."""
     lg = lang()
     dimension = next(d for d in framework.dimensions if d.id == condition.dimension)
     level = {lv.value: lv.name.get(lg) for lv in framework.answer_scale or ()}
-    tag = f" [{condition.tag}]" if condition.tag else ""
+    name = vocabulary().tag(condition.tag, lg) if condition.tag else ""
+    tag = (f" ({name})" if lg == "en" else f"（{name}）") if name else ""
     return t("≥{n} 项「{dim}」{tag}达到{level}", "≥{n} of '{dim}'{tag} at {level} or above").format(
         n=condition.min_count,
         dim=dimension.name.get(lg),
@@ -190,15 +182,17 @@ def render_indicator(framework: Framework, indicator: Indicator) -> None:
         flags.append(t("可选“不适用”", "N/A allowed"))
     if indicator.gate_level:
         flags.append(f"{t('要求等级', 'requirement level')} {indicator.gate_level}")
+    flags += [vocabulary().tag(tag, lg) for tag in indicator.tags]
     st.caption(" · ".join(flags))
     table = answer_table(framework, indicator)
     if not table.empty:
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.table(table, hide_index=True)  # descriptors in full, wrapped
     st.markdown(
         f"- {t('佐证材料', 'Evidence')}: {indicator.evidence.get(lg)}\n"
         f"- {t('依据条款', 'Source')}: {indicator.source}\n"
         + (
-            f"- {t('2025 工作要点', '2025 work points')}: {', '.join(indicator.work_points)}"
+            f"- {t('2025 工作要点', '2025 work points')}: "
+            + "; ".join(vocabulary().work_point(wp, lg) for wp in indicator.work_points)
             if indicator.work_points
             else ""
         )

@@ -47,7 +47,7 @@ def test_open_a_framework_and_see_its_rule(app: AppTest) -> None:
     assert not app.exception
     assert app.subheader[0].value == dcmm.title.zh
     assert [tab.label for tab in app.tabs] == [d.name.zh for d in dcmm.dimensions]
-    assert any("mean_of_areas" in md.value for md in app.markdown)
+    assert "#### 结果规则：按各能力域平均分定级" in [md.value for md in app.markdown]
 
 
 def test_switch_to_english(app: AppTest) -> None:
@@ -61,3 +61,37 @@ def test_switch_to_english(app: AppTest) -> None:
     assert app.title[0].value == "Frameworks"
     assert app.subheader[0].value == sme.title.en
     assert [tab.label for tab in app.tabs] == [d.name.en for d in sme.dimensions]
+
+
+RULE_IDS = ("bands", "cumulative_gates", "mean_of_areas")
+TAG_IDS = ("constrained", "guiding", "capability")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("framework_id", list(load_all()))
+def test_rules_tags_and_work_points_read_as_words(
+    app: AppTest, framework_id: str, lang: str
+) -> None:
+    from indicators.vocabulary import vocabulary
+
+    app.radio(key="lang").set_value(lang).run()
+    app.selectbox(key=f"fw__id__{lang}").set_value(framework_id).run()
+    assert not app.exception
+    framework = load_all()[framework_id]
+    texts = [e.value for e in (*app.markdown, *app.caption, *app.info)]
+    tables = [str(table.value.to_dict()) for table in app.table]
+    shown = "\n".join(texts + tables)
+    # ids as codes (texts of the data may use "bands" as an English word)
+    assert not [rule for rule in RULE_IDS if f"`{rule}`" in shown or f": {rule}" in shown]
+    flags = {flag for e in app.caption for flag in e.value.split(" · ")}
+    assert not [tag for tag in TAG_IDS if f"[{tag}]" in shown or tag in flags]
+    heading = next(e for e in texts if e.startswith(("#### 结果规则", "#### Result rule")))
+    assert heading.endswith(vocabulary().rule(framework.result.rule, lang))
+    for source in framework.sources:  # in full, never cut off
+        assert source.citation in shown
+        if source.note:
+            assert source.note.get(lang) in shown
+    work_points = {wp for i in framework.indicators for wp in i.work_points}
+    for wp in work_points:
+        assert vocabulary().work_point(wp, lang) in shown
+    assert not [t for t in texts if "wp1" in t.split(": ")[-1].split()]
