@@ -45,6 +45,10 @@ st.dataframe(
     ),
     hide_index=True,
     width="stretch",
+    column_config={
+        COLUMNS["target"].get(lang()): st.column_config.TextColumn(width="medium"),
+        COLUMNS["details"].get(lang()): st.column_config.TextColumn(width="large"),
+    },
 )
 
 

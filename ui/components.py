@@ -109,8 +109,8 @@ def render_rule(framework: Framework) -> None:
         rows = [
             {
                 t("等级", "Level"): names[b.level],
-                t("最低分", "Minimum score"): b.min_score,
-                t("附加条件", "Conditions"): "; ".join(
+                t("最低分", "Minimum score"): f"{b.min_score:g}",
+                t("附加条件", "Conditions"): ("; " if lg == "en" else "；").join(
                     condition_text(framework, c) for c in b.conditions
                 ),
             }
@@ -121,7 +121,10 @@ def render_rule(framework: Framework) -> None:
         st.table(
             pd.DataFrame(
                 [
-                    {t("等级", "Level"): names[x.level], t("最低分", "Minimum score"): x.min_score}
+                    {
+                        t("等级", "Level"): names[x.level],
+                        t("最低分", "Minimum score"): f"{x.min_score:g}",
+                    }
                     for x in rule.thresholds
                 ]
             ),
@@ -172,6 +175,7 @@ def render_dimension(framework: Framework, dimension: Dimension) -> None:
 def render_indicator(framework: Framework, indicator: Indicator) -> None:
     """Question, answer scale, evidence, source, work points and advice of one indicator."""
     lg = lang()
+    colon = ": " if lg == "en" else "："
     st.markdown(f"**{indicator.question.get(lg)}**")
     flags = [
         f"`{indicator.id}`",
@@ -188,17 +192,19 @@ def render_indicator(framework: Framework, indicator: Indicator) -> None:
     if not table.empty:
         st.table(table, hide_index=True)  # descriptors in full, wrapped
     st.markdown(
-        f"- {t('佐证材料', 'Evidence')}: {indicator.evidence.get(lg)}\n"
-        f"- {t('依据条款', 'Source')}: {indicator.source}\n"
+        f"- {t('佐证材料', 'Evidence')}{colon}{indicator.evidence.get(lg)}\n"
+        f"- {t('依据条款', 'Source')}{colon}{indicator.source}\n"
         + (
-            f"- {t('2025 工作要点', '2025 work points')}: "
-            + "; ".join(vocabulary().work_point(wp, lg) for wp in indicator.work_points)
+            f"- {t('2025 工作要点', '2025 work points')}{colon}"
+            + ("; " if lg == "en" else "；").join(
+                vocabulary().work_point(wp, lg) for wp in indicator.work_points
+            )
             if indicator.work_points
             else ""
         )
     )
     if indicator.recommendation:
-        st.markdown(f"{t('建议', 'Advice')}: {indicator.recommendation.get(lg)}")
+        st.markdown(f"{t('建议', 'Advice')}{colon}{indicator.recommendation.get(lg)}")
 
 
 def answer_table(framework: Framework, indicator: Indicator) -> pd.DataFrame:

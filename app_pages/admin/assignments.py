@@ -67,6 +67,7 @@ if mine:
         list(names),
         format_func=names.__getitem__,
         key="admin_assignments__withdraw",
+        placeholder=t("选择要取消分配的企业", "Choose enterprises to withdraw"),
     )
     if st.button(
         t("取消所选企业的分配", "Withdraw the selected"),

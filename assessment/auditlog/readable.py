@@ -45,7 +45,7 @@ class AuditRow:
 
 
 COLUMNS: dict[str, Label] = {
-    "time": Label("时间（北京时间 UTC+8）", "Time (China Standard Time, UTC+8)"),
+    "time": Label("时间（北京时间 UTC+8）", "Time (CST, UTC+8)"),
     "actor": Label("操作者", "Actor"),
     "action_label": Label("操作", "Action"),
     "target": Label("对象", "Target"),
@@ -151,7 +151,7 @@ def details_text(detail: Mapping[str, Any], language: str) -> str:
             f"{_value('', before, language)} → {_value('', after, language)}"
         )
     for key, value in detail.items():
-        if key in ("before", "after"):
+        if key in ("before", "after") or value is None:  # an empty field says nothing
             continue
         parts.append(f"{_field(key, language)}{colon}{_value(key, value, language)}")
     return separator.join(parts)

@@ -241,9 +241,7 @@ def test_audit_log_reads_in_words(
         "系统（命令行）" if lang == "zh" else "system (command line)"
     )
     assert created[table.columns[4]] == (
-        "角色：平台管理员；地区代码：—；企业编号：—"
-        if lang == "zh"
-        else "role: administrator; region code: —; enterprise id: —"
+        "角色：平台管理员" if lang == "zh" else "role: administrator"
     )
 
 
