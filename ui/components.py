@@ -228,7 +228,7 @@ def answer_table(framework: Framework, indicator: Indicator) -> pd.DataFrame:
     if indicator.options:
         return pd.DataFrame(
             [
-                {t("选项", "Option"): o.label.get(lg), t("分值", "Score"): o.score}
+                {t("选项", "Option"): o.label.get(lg), t("分值", "Score"): f"{o.score:g}"}
                 for o in indicator.options
             ]
         )
@@ -239,14 +239,14 @@ def answer_table(framework: Framework, indicator: Indicator) -> pd.DataFrame:
             unit = " " + indicator.unit.get(lg) if indicator.unit else ""
         return pd.DataFrame(
             [
-                {t("取值", "Value"): f"{x:g}{unit}", t("得分（0–1）", "Score (0–1)"): y}
+                {t("取值", "Value"): f"{x:g}{unit}", t("得分（0–1）", "Score (0–1)"): f"{y:g}"}
                 for x, y in indicator.breakpoints
             ]
         )
     return pd.DataFrame(
         [
-            {t("回答", "Answer"): t("是", "yes"), t("得分（0–1）", "Score (0–1)"): 1.0},
-            {t("回答", "Answer"): t("否", "no"), t("得分（0–1）", "Score (0–1)"): 0.0},
+            {t("回答", "Answer"): t("是", "yes"), t("得分（0–1）", "Score (0–1)"): "1"},
+            {t("回答", "Answer"): t("否", "no"), t("得分（0–1）", "Score (0–1)"): "0"},
         ]
         if indicator.answer is AnswerType.BOOLEAN
         else []

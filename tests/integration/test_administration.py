@@ -264,3 +264,28 @@ def test_find_enterprises_by_name_or_code(session: Session, admin: User) -> None
     bureau = make_user(session, Role.BUREAU, region_code="320000")
     with pytest.raises(AccessDenied):
         accounts.find_enterprises(session, actor=bureau, text="精密")
+
+
+@pytest.mark.parametrize(
+    ("typed", "rule"),
+    [("1234567890", "common passwords"), ("          ", "whitespace only")],
+)
+def test_user_add_applies_the_password_policy(
+    tmp_path: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    typed: str,
+    rule: str,
+) -> None:
+    import io
+
+    from assessment.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    assert main(["init-db"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO(typed + "\n"))
+    assert main(["user", "add", "--role", "admin", "--username", "root", "--password-stdin"]) == 2
+    refusal = capsys.readouterr().err
+    assert rule in refusal
+    assert "密码" in refusal
