@@ -285,3 +285,33 @@ def test_the_search_examples_find_something_in_the_demo(
         at.text_input(key="audit__query").input(example).run()
         assert not at.exception
         assert len(at.dataframe[0].value) > 0, example
+
+
+def test_admin_creates_an_enterprise_account_for_a_found_enterprise(
+    app_as: AppAs, app_engine: Engine, admin: User
+) -> None:
+    with Session(app_engine, expire_on_commit=False) as session:
+        enterprise = make_enterprise(session, admin, "320102", name="南京精工")
+        make_enterprise(session, admin, "320102", name="无锡纺织")
+    at = app_as(admin, page=ACCOUNTS, lang="zh")
+    at.selectbox(key="admin_accounts__role__zh").set_value("enterprise").run()
+    at.text_input(key="admin_accounts__enterprise__text").input("精工").run()
+    assert at.selectbox(key="admin_accounts__enterprise__choice").value == enterprise.id
+    at.text_input(key="admin_accounts__username").input("nj-staff")
+    at.text_input(key="admin_accounts__password").input("a long enough secret")
+    at.button(key="admin_accounts__create").click().run()
+    assert not at.exception
+    assert at.success[0].value == "已创建账户 nj-staff。"
+    assert not at.code  # a typed password is never echoed
+    assert stored(app_engine, "nj-staff").enterprise_id == enterprise.id
+    assert column(at, "范围")[column(at, "用户名").index("nj-staff")] == "南京精工"
+
+
+def test_an_admin_is_told_it_cannot_disable_itself(
+    app_as: AppAs, app_engine: Engine, admin: User
+) -> None:
+    at = app_as(admin, page=ACCOUNTS, lang="en")
+    choose(at, app_engine, "root", "en")
+    at.button(key="admin_accounts__toggle").click().run()
+    assert [e.value for e in at.error] == ["You cannot disable your own account."]
+    assert stored(app_engine, "root").is_active
