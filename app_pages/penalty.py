@@ -19,6 +19,13 @@ STYLE = """
     position: sticky; top: 3.75rem; align-self: flex-start;
     max-height: calc(100vh - 4.5rem); overflow-y: auto;
   }
+  div:has(> .st-key-penalty_summary) { display: none; }
+}
+@media (max-width: 991.98px) {
+  div[data-testid="stLayoutWrapper"]:has(> .st-key-penalty_summary) {
+    position: sticky; top: 3.75rem; z-index: 10; background: var(--background-color, #fff);
+    border-bottom: 1px solid rgba(49, 51, 63, 0.2); padding: 0.25rem 0;
+  }
 }
 </style>
 """
@@ -44,6 +51,7 @@ if token and prefill_error:
     zh, en = prefill_error
     st.error(en if lang() == "en" else zh, icon=":material/link_off:")
 case_bar = st.container()
+summary = st.container(key="penalty_summary")
 form_col, result_col = st.columns([3, 2], gap="large")
 slots: Slots = {}
 with form_col:
@@ -88,5 +96,7 @@ with result_col, st.container(key="penalty_result"):
             penalty_form.violation_result(v, i, result, violations[i], slots, many=many)
         penalty_form.case_result(outcome.result)
 penalty_form.show_errors(outcome.errors, slots, general)
+with summary:
+    penalty_form.summary_line(ids, outcome.result)
 with case_bar:
     penalty_cases.case_panel(case_input, outcome.result)

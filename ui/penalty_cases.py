@@ -141,22 +141,29 @@ def case_panel(case_input: dict[str, Any], result: CaseResult | None) -> None:
         if opened and new_col.button(t("另存为新案件", "Save as new"), key=P + "save_new"):
             _save(case_input, as_new=True)
     md_col.download_button(
-        t("下载裁量说明（Markdown）", "Reasoning (Markdown)"),
+        t("下载说明", "Reasoning"),
         data=to_markdown(result) if result is not None else b"",
         file_name=f"{stem}-reasoning.md",
         mime="text/markdown",
         key=P + "download",
         disabled=result is None,
         icon=":material/download:",
+        help=t(
+            "裁量阶次、罚款区间、依据和第十七条说明（Markdown，中英文）",
+            "Tier, fine range, articles and the Article 17 reasoning (Markdown, zh and en)",
+        ),
     )
     json_col.download_button(
-        t("下载输入（JSON）", "Input (JSON)"),
+        t("下载输入", "Input"),
         data=input_json(case_input),
         file_name=f"{stem}-input.json",
         mime="application/json",
         key=P + "download_json",
         icon=":material/data_object:",
-        help=t("可用 ronghe penalty 命令重新计算", "Re-run it with the ronghe penalty command"),
+        help=t(
+            "本计算的输入（JSON），可用 ronghe penalty 命令重新计算",
+            "This calculation's input (JSON); ronghe penalty re-runs it",
+        ),
     )
     notice = st.session_state.get(NOTICE)
     if notice:

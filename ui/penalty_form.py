@@ -540,24 +540,12 @@ def band_text(band: FineBand | None) -> str:
     return text
 
 
-def options_table(outcome: ViolationResult) -> pd.DataFrame:
-    """Each open tier with its fine band (a pending choice)."""
-    return pd.DataFrame(
-        [
-            {
-                t("可选阶次", "Open tier"): pick(tier_name(b.tier)),
-                t("罚款区间", "Fine range"): band_text(b),
-            }
-            for b in outcome.bands
-        ]
-        or [
-            {
-                t("可选阶次", "Open tier"): pick(tier_name(o)),
-                t("罚款区间", "Fine range"): t("不适用罚款", "no fine"),
-            }
-            for o in outcome.options
-        ]
-    )
+def options_lines(outcome: ViolationResult) -> str:
+    """Each open tier with its fine band (a pending choice), as a Markdown list."""
+    if not outcome.bands:
+        return "\n".join(f"- **{pick(tier_name(o))}**" for o in outcome.options)
+    colon = t("：", ": ")
+    return "\n".join(f"- **{pick(tier_name(b.tier))}**{colon}{band_text(b)}" for b in outcome.bands)
 
 
 def decision_form(
@@ -606,6 +594,15 @@ def person_results(persons: Iterable[PersonResult]) -> None:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
+def fine_text(v: int, outcome: ViolationResult) -> str:
+    """The decided tier's band, or why there is none yet."""
+    if outcome.tier is None:
+        return t("待选择；各可选阶次的区间见下方", "to be chosen; each open tier's band below")
+    if outcome.fine is None and pending_fines(v):
+        return t("填写法定罚款幅度后显示", "shown once the statutory range is filled in")
+    return band_text(outcome.fine)
+
+
 def violation_result(
     v: int,
     index: int,
@@ -618,22 +615,16 @@ def violation_result(
     """Tier, band, open choices, warnings and persons of one violation."""
     if many:
         st.markdown(f"**{index + 1}. {outcome.label or t('违法行为', 'Violation')}**")
-    tier_col, fine_col = st.columns([2, 3])
-    tier_col.metric(
+    st.metric(
         t("裁量阶次", "Tier"),
         pick(tier_name(outcome.tier)) if outcome.tier else t("待决定", "to be decided"),
     )
-    with fine_col:
-        st.markdown(f"**{t('罚款区间', 'Fine range')}:**")
-        if outcome.tier is not None:
-            shown = band_text(outcome.fine)
-            if outcome.fine is None and pending_fines(v):
-                shown = t("填写法定罚款幅度后显示", "shown once the statutory range is filled in")
-            st.markdown(shown)
-        else:
-            st.markdown(t("见下表：每个可选阶次的区间", "see below: the band of each open tier"))
+    st.markdown(f"**{t('罚款区间', 'Fine range')}:** {fine_text(v, outcome)}")
     if len(outcome.options) > 1:
-        st.dataframe(options_table(outcome), hide_index=True, width="stretch")
+        st.markdown(
+            f"**{t('各可选阶次的罚款区间', 'Fine range of each open tier')}**\n\n"
+            + options_lines(outcome)
+        )
         decision_form(
             v, index, outcome, violation["circumstances"], violation["warning_only"], slots
         )
@@ -674,3 +665,17 @@ def case_result(result: CaseResult) -> None:
     st.markdown(t("**依据：** ", "**Articles:** ") + " · ".join(pick(a) for a in result.articles))
     with st.expander(t("裁量说明（第十七条）", "Reasoning (Article 17)"), expanded=False):
         st.markdown(pick(result.reasoning))
+
+
+def summary_line(ids: list[int], result: CaseResult | None) -> None:
+    """One line per violation (tier and band) for narrow screens, where the result is below."""
+    if result is None:
+        st.markdown(t("**裁量结果：** 请先更正输入错误", "**Decision:** correct the inputs first"))
+        return
+    lines = []
+    for i, (v, outcome) in enumerate(zip(ids, result.violations, strict=True)):
+        tier = pick(tier_name(outcome.tier)) if outcome.tier else t("待决定", "to be decided")
+        band = fine_text(v, outcome)
+        name = outcome.label or t("违法行为 {n}", "Violation {n}").format(n=i + 1)
+        lines.append(f"**{name}**{t('：', ': ')}{tier} · {band}")
+    st.markdown("  \n".join(lines))
