@@ -37,6 +37,11 @@ def pick(text: Any) -> str:
     return str(text.en if lang() == "en" else text.zh)
 
 
+def colon() -> str:
+    """The colon of the current language's typography (punctuation, not text)."""
+    return "：" if lang() == "zh" else ": "
+
+
 def key(*parts: object) -> str:
     """A widget key of the form: ``penalty__v0_f1_max_amount``."""
     return P + "_".join(str(p) for p in parts)
@@ -148,10 +153,12 @@ def _default(name: str, value: Any) -> dict[str, Any]:
     return {} if name in st.session_state else {"value": value}
 
 
-def money_input(where: Any, label: str, name: str, *, step: float = 1000.0) -> Any:
-    """A non-negative number field, empty until filled."""
+def money_input(
+    where: Any, label: str, name: str, *, step: float = 1000.0, default: float | None = None
+) -> Any:
+    """A non-negative number field (empty until filled, unless a default is given)."""
     return where.number_input(
-        label, min_value=0.0, step=step, format="%.2f", key=name, **_default(name, None)
+        label, min_value=0.0, step=step, format="%.2f", key=name, **_default(name, default)
     )
 
 
@@ -172,16 +179,25 @@ def localized_radio(
     """
     chosen = st.session_state.get(name)
     position = options.index(chosen) if chosen in options else index
+    # the texts are fixed now, so formatting never depends on the language read later
+    texts = {option: format_func(option) for option in options}
     choice = where.radio(
         label,
         options,
         index=position,
-        format_func=format_func,
+        format_func=texts.__getitem__,
         horizontal=horizontal,
         key=f"{name}__{lang()}",
     )
     st.session_state[name] = choice
     return choice
+
+
+def localized_value(name: str) -> Any:
+    """The choice of a :func:`localized_radio` drawn further down the page (its widget's value
+    when it has one this session, as the widget has not copied it to ``name`` yet)."""
+    widget = f"{name}__{lang()}"
+    return st.session_state[widget] if widget in st.session_state else st.session_state.get(name)
 
 
 def _remove(list_key: str, uid: int) -> None:
@@ -246,6 +262,7 @@ def fine_form(v: int, f: int, index: int, loc: Loc, slots: Slots) -> dict[str, A
             low,
             t("法定最低罚款（元）", "Statutory minimum (yuan)"),
             key("v", v, "f", f, "min", kind),
+            default=0.0,
         )
         maximum = money_input(
             high,
@@ -258,6 +275,7 @@ def fine_form(v: int, f: int, index: int, loc: Loc, slots: Slots) -> dict[str, A
             low,
             t("法定最低倍数（倍）", "Statutory minimum (× gains)"),
             key("v", v, "f", f, "min", kind),
+            default=0.0,
             step=0.5,
         )
         maximum = money_input(
@@ -346,6 +364,7 @@ def person_form(v: int, p: int, index: int, loc: Loc, slots: Slots) -> dict[str,
             low,
             t("个人法定最低罚款（元）", "Own statutory minimum (yuan)"),
             key("v", v, "p", p, "min"),
+            default=0.0,
         )
         maximum = money_input(
             high,
@@ -477,7 +496,7 @@ def violation_form(v: int, index: int, slots: Slots) -> dict[str, Any]:
             icon=":material/person_add:",
         )
     sig = signature(circumstances, warning_only)
-    chosen = st.session_state.get(key("v", v, "decision", sig))
+    chosen = localized_value(key("v", v, "decision", sig))
     violation: dict[str, Any] = {
         "label": label.strip(),
         "fines": fines,
@@ -544,8 +563,9 @@ def options_lines(outcome: ViolationResult) -> str:
     """Each open tier with its fine band (a pending choice), as a Markdown list."""
     if not outcome.bands:
         return "\n".join(f"- **{pick(tier_name(o))}**" for o in outcome.options)
-    colon = t("：", ": ")
-    return "\n".join(f"- **{pick(tier_name(b.tier))}**{colon}{band_text(b)}" for b in outcome.bands)
+    return "\n".join(
+        f"- **{pick(tier_name(b.tier))}**{colon()}{band_text(b)}" for b in outcome.bands
+    )
 
 
 def decision_form(
@@ -677,5 +697,5 @@ def summary_line(ids: list[int], result: CaseResult | None) -> None:
         tier = pick(tier_name(outcome.tier)) if outcome.tier else t("待决定", "to be decided")
         band = fine_text(v, outcome)
         name = outcome.label or t("违法行为 {n}", "Violation {n}").format(n=i + 1)
-        lines.append(f"**{name}**{t('：', ': ')}{tier} · {band}")
+        lines.append(f"**{name}**{colon()}{tier} · {band}")
     st.markdown("  \n".join(lines))
