@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
@@ -233,18 +232,10 @@ def _kind_label(kind: str) -> str:
 def fine_form(v: int, f: int, index: int, loc: Loc, slots: Slots) -> dict[str, Any] | None:
     """One statutory fine provision; None while its maximum is still empty."""
     box = st.container(border=True)
-    head, remove = box.columns([5, 1], vertical_alignment="bottom")
-    law = head.text_input(
+    law = box.text_input(
         t("法律依据（条款）", "Legal basis (provision)") + f" {index + 1}",
         key=key("v", v, "f", f, "law"),
         placeholder=t("如：《数据安全法》第四十五条第一款", "e.g. Data Security Law, Art. 45(1)"),
-    )
-    remove.button(
-        t("删除", "Remove"),
-        key=key("v", v, "f", f, "remove"),
-        on_click=_remove,
-        args=(key("v", v, "fines"), f),
-        help=t("删除这一罚款条款", "Remove this fine provision"),
     )
     kind_key = key("v", v, "f", f, "kind")
     before = st.session_state.get(kind_key, "amount")
@@ -256,7 +247,7 @@ def fine_form(v: int, f: int, index: int, loc: Loc, slots: Slots) -> dict[str, A
         # A range of amounts means nothing as multiples (and back): start the range afresh.
         for name in (key("v", v, "f", f, unit, k) for unit in ("min", "max") for k in KINDS):
             st.session_state.pop(name, None)
-    low, high, gains_col = box.columns(3)
+    low, high = box.columns(2)
     if kind == "amount":
         minimum = money_input(
             low,
@@ -285,9 +276,19 @@ def fine_form(v: int, f: int, index: int, loc: Loc, slots: Slots) -> dict[str, A
             step=0.5,
         )
         gains = money_input(
-            gains_col, t("违法所得（元）", "Illegal gains (yuan)"), key("v", v, "f", f, "gains")
+            box.columns(2)[0],
+            t("违法所得（元）", "Illegal gains (yuan)"),
+            key("v", v, "f", f, "gains"),
         )
     slots[loc] = box.empty()
+    box.button(
+        t("删除此罚款条款", "Remove this provision"),
+        key=key("v", v, "f", f, "remove"),
+        on_click=_remove,
+        args=(key("v", v, "fines"), f),
+        type="tertiary",
+        icon=":material/delete:",
+    )
     if maximum is None:
         box.caption(
             t("填写法定最高限后计入计算。", "Counted once the statutory maximum is filled in.")
@@ -348,17 +349,11 @@ def person_form(v: int, p: int, index: int, loc: Loc, slots: Slots) -> dict[str,
     """Article 13: one responsible person with own fine range, factors and recorded decision."""
     box = st.container(border=True)
     with box:
-        name_col, role_col, remove = st.columns([3, 3, 1], vertical_alignment="bottom")
+        name_col, role_col = st.columns(2)
         name = name_col.text_input(
             t("姓名", "Name") + f" {index + 1}", key=key("v", v, "p", p, "name")
         )
         role = role_col.text_input(t("职务", "Post"), key=key("v", v, "p", p, "role"))
-        remove.button(
-            t("删除", "Remove"),
-            key=key("v", v, "p", p, "remove"),
-            on_click=_remove,
-            args=(key("v", v, "persons"), p),
-        )
         low, high = st.columns(2)
         minimum = money_input(
             low,
@@ -395,6 +390,14 @@ def person_form(v: int, p: int, index: int, loc: Loc, slots: Slots) -> dict[str,
             )
             decision = {"tier": tier, "reason": reason}
         slots[(*loc, "decision")] = st.empty()
+        st.button(
+            t("删除此责任人员", "Remove this person"),
+            key=key("v", v, "p", p, "remove"),
+            on_click=_remove,
+            args=(key("v", v, "persons"), p),
+            type="tertiary",
+            icon=":material/delete:",
+        )
     person: dict[str, Any] = {"name": name.strip(), "role": role.strip(), "factors": factors}
     if maximum is not None:
         person["fine"] = {"kind": "amount", "minimum": minimum or 0.0, "maximum": maximum}
@@ -596,22 +599,20 @@ def decision_form(
 
 
 def person_results(persons: Iterable[PersonResult]) -> None:
-    """Article 13: each responsible person's tier and band."""
-    rows = [
-        {
-            t("责任人员", "Person"): f"{p.name}（{p.role}）" if p.role else p.name,
-            t("裁量阶次", "Tier"): (
-                pick(tier_name(p.tier)) if p.tier else t("待决定", "to be decided")
-            )
-            + (t("（参照单位）", " (as the unit)") if p.by_reference else ""),
-            t("罚款区间", "Fine range"): band_text(p.fine)
-            if p.fine
-            else t("未填写个人幅度", "no own range given"),
-        }
-        for p in persons
-    ]
-    if rows:
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    """Article 13: each responsible person's tier and band, one line each."""
+    lines = []
+    for p in persons:
+        who = f"{p.name}（{p.role}）" if p.role and lang() == "zh" else p.name
+        if p.role and lang() != "zh":
+            who += f" ({p.role})"
+        tier = pick(tier_name(p.tier)) if p.tier else t("待决定", "to be decided")
+        if p.by_reference:
+            tier += t("（参照单位）", " (as the unit)")
+        band = band_text(p.fine) if p.fine else t("未填写个人幅度", "no own range given")
+        lines.append(f"- **{who or '—'}**{colon()}{tier} · {band}")
+    if lines:
+        st.markdown(f"**{t('责任人员（第十三条）', 'Responsible persons (Article 13)')}**")
+        st.markdown("\n".join(lines))
 
 
 def fine_text(v: int, outcome: ViolationResult) -> str:

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from assessment.penalty.engine import PenaltyError, evaluate, evaluate_violation
 from assessment.penalty.models import Case, CaseResult, Text, Tier
-from assessment.penalty.refs import money, tier_name
+from assessment.penalty.refs import money, number, tier_name
 
 Loc = tuple[str | int, ...]
 
@@ -50,6 +50,13 @@ def _yuan(value: str) -> Text:
         return money(Decimal(value))
     except InvalidOperation:
         return Text(zh=value, en=value)
+
+
+def _number(value: str) -> str:
+    try:
+        return f"{Decimal(number(Decimal(value))):,f}"
+    except InvalidOperation:
+        return value
 
 
 def _tier(value: str) -> Text:
@@ -91,8 +98,9 @@ _ENGINE_MESSAGES: tuple[tuple[str, str | None, Builder], ...] = (
         r"maximum \((?P<high>[^)]*)\)",
         "minimum",
         lambda g: Text(
-            zh=f"法定最低限（{g['low']}）高于最高限（{g['high']}），请检查幅度。",
-            en=f"The statutory minimum ({g['low']}) is above the maximum ({g['high']}).",
+            zh=f"法定最低限（{_number(g['low'])}）高于最高限（{_number(g['high'])}），请检查幅度。",
+            en=f"The statutory minimum ({_number(g['low'])}) is above the maximum "
+            f"({_number(g['high'])}).",
         ),
     ),
     (
