@@ -635,7 +635,8 @@ def violation_result(
 ) -> None:
     """Tier, band, open choices, warnings and persons of one violation."""
     if many:
-        st.markdown(f"**{index + 1}. {outcome.label or t('违法行为', 'Violation')}**")
+        name = outcome.label or t("违法行为 {n}", "Violation {n}").format(n=index + 1)
+        st.markdown(f"**{index + 1}. {name}**")
     st.metric(
         t("裁量阶次", "Tier"),
         pick(tier_name(outcome.tier)) if outcome.tier else t("待决定", "to be decided"),
