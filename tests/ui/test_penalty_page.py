@@ -300,3 +300,21 @@ def test_a_bad_prefill_link_says_so_and_the_page_still_works(
     assert bool(CJK.search(at.error[0].value)) is (lang == "zh")
     with_range(at)
     assert tier(at) in {"一般处罚", "general penalty"}
+
+
+def test_switching_the_language_keeps_the_case_and_changes_every_text() -> None:
+    at = page("zh")
+    at.radio(key=P + "v_0_f_1_kind__zh").set_value("multiple").run()
+    at.number_input(key=P + "v_0_f_1_max_multiple").set_value(5.0)
+    at.number_input(key=P + "v_0_f_1_gains").set_value(10000.0)
+    at.checkbox(key=P + "v_0_c_art8_item1").check().run()
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    kind = at.radio(key=P + "v_0_f_1_kind__en")
+    assert kind.value == "multiple"
+    assert kind.options == ["Amounts (yuan)", "Multiples of illegal gains (×)"]
+    assert at.checkbox(key=P + "v_0_c_art8_item1").value is True
+    assert at.checkbox(key=P + "v_0_c_art8_item1").label.startswith("Article 8(1): ")
+    assert tier(at) == "heavier penalty"
+    assert fine_line(at) == "CNY 35,000 (exclusive) to CNY 50,000 (inclusive) (3.5–5 × gains)"
