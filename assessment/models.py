@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, LargeBinary
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # Stable constraint names on every backend (Alembic compares and drops constraints by name).
@@ -240,6 +240,22 @@ class AuditEvent(SQLModel, table=True):
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
 
 
+# Penalty-discretion calculations saved by a case handler under a case reference (案件编号)
+class PenaltyCase(SQLModel, table=True):
+    __tablename__ = "penalty_case"
+    __table_args__ = (UniqueConstraint("owner_id", "reference", name="uq_penalty_case_owner_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner_id: int = Field(foreign_key="app_user.id", index=True)
+    reference: str = Field(max_length=64)  # 案件编号, unique per owner
+    label: str = Field(default="", max_length=255)  # the acts' names, for lists
+    case_input: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    summary: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    version: int = 1  # optimistic-locking counter, +1 on every save
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
 __all__ = [
     "EDITABLE_STATUSES",
     "REVIEWABLE_STATUSES",
@@ -255,6 +271,7 @@ __all__ = [
     "EvidenceFile",
     "FrameworkResult",
     "Industry",
+    "PenaltyCase",
     "Region",
     "Role",
     "Status",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from assessment.penalty.models import CaseResult, FineBand, Text
 from assessment.penalty.reasoning import edge
 from assessment.penalty.refs import money, tier_name
@@ -54,3 +57,8 @@ def to_markdown(result: CaseResult) -> bytes:
         "",
     ]
     return "\n".join(lines).encode("utf-8")
+
+
+def input_json(case_input: dict[str, Any]) -> bytes:
+    """The case input as UTF-8 JSON, readable by ``ronghe penalty``."""
+    return (json.dumps(case_input, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
