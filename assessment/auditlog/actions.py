@@ -43,6 +43,8 @@ ACTIONS: dict[str, Label] = {
     "results.rescore": Label("重新计算评估结果", "Results recomputed"),
     "export": Label("导出数据", "Data exported"),
     "data.load": Label("批量载入数据", "Data loaded in bulk"),
+    "penalty_case.create": Label("保存处罚裁量计算", "Penalty calculation saved"),
+    "penalty_case.update": Label("更新处罚裁量计算", "Penalty calculation updated"),
 }
 
 OBJECT_TYPES: dict[str, Label] = {
@@ -51,6 +53,7 @@ OBJECT_TYPES: dict[str, Label] = {
     "assessment": Label("评估", "assessment"),
     "dataset": Label("数据集", "data set"),
     "audit_event": Label("审计日志", "audit log"),
+    "penalty_case": Label("处罚裁量案件", "penalty case"),
 }
 
 FIELDS: dict[str, Label] = {
