@@ -1,4 +1,4 @@
-"""Signed-in sessions that survive a reload: a random token in the browser, its hash in the database.
+"""Signed-in sessions that survive a reload: a random token in the browser, its hash stored.
 
 Signing in is two steps so the cookie token never passes through the page script:
 

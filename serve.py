@@ -1,0 +1,11 @@
+"""The served application: Streamlit's ASGI app (``app.py``) plus the session-cookie routes.
+
+``streamlit run serve.py`` (what ``make run`` does) finds ``app`` below and serves it with
+uvicorn; ``uvicorn serve:app`` works too. See docs/sessions.md.
+"""
+
+import streamlit as st
+
+from ui.auth_routes import auth_routes
+
+app = st.App("app.py", routes=auth_routes())
