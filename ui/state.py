@@ -53,9 +53,10 @@ def session_values(user: User) -> dict[str, object]:
 def cookie_token() -> str | None:
     """The session token the browser sent when this page was opened, if any."""
     try:
-        return st.context.cookies.get(COOKIE_NAME)
+        value = st.context.cookies.get(COOKIE_NAME)
     except (AttributeError, RuntimeError):  # no browser behind this run (bare mode)
         return None
+    return value if isinstance(value, str) else None  # AppTest has no real cookies
 
 
 def establish() -> SignedIn | None:
