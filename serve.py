@@ -5,7 +5,13 @@ uvicorn; ``uvicorn serve:app`` works too. See docs/sessions.md.
 """
 
 import streamlit as st
+from starlette.middleware import Middleware
 
-from ui.auth_routes import auth_routes
+from ui.auth_routes import UnknownPageRedirect, auth_routes
+from ui.navigation import PAGES
 
-app = st.App("app.py", routes=auth_routes())
+app = st.App(
+    "app.py",
+    routes=auth_routes(),
+    middleware=[Middleware(UnknownPageRedirect, known=frozenset(page.url_path for page in PAGES))],
+)

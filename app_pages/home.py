@@ -8,6 +8,14 @@ from ui.navigation import LOGIN, page_spec, pages_for
 from ui.state import signed_in
 
 who = signed_in()
+missing = st.query_params.get("missing")
+if missing:
+    st.warning(
+        t(
+            "没有“{path}”这个页面，已为您打开首页。",
+            "There is no page “{path}”; here is the home page.",
+        ).format(path=missing)
+    )
 role = who.role if who else "anonymous"
 st.write(ROLE_INTRO[role]())
 if who is None:

@@ -10,11 +10,13 @@ session itself is revoked in the database by the script, where the user is known
 from __future__ import annotations
 
 from functools import cache
+from urllib.parse import urlencode
 
 from sqlalchemy import Engine
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from assessment.db import make_engine, session_scope
 from assessment.repo.sessions import activate_session
@@ -23,6 +25,8 @@ from assessment.settings import get_settings
 COOKIE_NAME = "ronghe_session"
 SESSION_PATH = "/ronghe-auth/session"
 SIGN_OUT_PATH = "/ronghe-auth/sign-out"
+# single-segment paths Streamlit answers itself (OIDC callback, asset folders), and our routes
+_NOT_PAGES = frozenset({"oauth2callback", "ronghe-auth", "static", "media", "component", "app"})
 
 
 def safe_next(target: str | None) -> str:
@@ -85,3 +89,32 @@ def auth_routes() -> list[Route]:
         Route(SESSION_PATH, start_session, methods=["GET"]),
         Route(SIGN_OUT_PATH, clear_session, methods=["GET"]),
     ]
+
+
+class UnknownPageRedirect:
+    """Send a request for a page URL nobody registered to the home page, which says so in the
+    user's language, instead of Streamlit's English "Page not found" dialog.
+
+    Only single-segment paths without a dot are page URLs; assets, media, ``/_stcore/...`` and
+    the registered pages pass through untouched.
+    """
+
+    def __init__(self, app: ASGIApp, known: frozenset[str]) -> None:
+        self.app = app
+        self.known = known | _NOT_PAGES
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        segment = str(scope.get("path", "")).strip("/")
+        if (
+            scope["type"] == "http"
+            and scope.get("method") in ("GET", "HEAD")
+            and segment
+            and "/" not in segment
+            and "." not in segment
+            and not segment.startswith("_")
+            and segment not in self.known
+        ):
+            target = "/?" + urlencode({"missing": segment[:64]})
+            await RedirectResponse(target, status_code=303)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)

@@ -121,3 +121,12 @@ def test_the_admin_ends_a_session_from_the_sessions_page(app_as: AppAs, app_engi
     assert not at.exception
     with Session(app_engine) as session:
         assert sessions.resolve_session(session, token=activated[0]) is None
+
+
+def test_an_unknown_url_lands_home_with_a_note_in_the_users_language(app_engine: Engine) -> None:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["missing"] = "no-such-page"
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert at.warning[0].value == "There is no page “no-such-page”; here is the home page."

@@ -300,3 +300,45 @@ def test_app_as_opens_a_page_as_a_signed_in_user(app_as, app_engine) -> None:  #
     at = app_as(root, page="app_pages/audit.py", lang="en")
     assert not at.exception
     assert "Signed in: root2 (administrator)" in [c.value for c in at.sidebar.caption]
+
+
+@pytest.mark.parametrize(
+    ("path", "redirected"),
+    [
+        ("/no-such-page", "/?missing=no-such-page"),
+        ("/audit", None),  # registered: Streamlit serves it (or its gate)
+        ("/", None),
+        ("/favicon.png", None),
+        ("/_stcore/health", None),
+        ("/static/js/main.js", None),
+        ("/ronghe-auth/session", None),
+    ],
+)
+def test_an_unknown_page_url_goes_home_instead_of_an_english_dialog(
+    path: str, redirected: str | None
+) -> None:
+    import asyncio
+
+    from ui.navigation import PAGES
+
+    passed: list[str] = []
+    sent: list[dict[str, object]] = []
+
+    async def inner(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        passed.append(scope["path"])
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request"}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    middleware = auth_routes.UnknownPageRedirect(inner, frozenset(p.url_path for p in PAGES))
+    scope = {"type": "http", "method": "GET", "path": path, "headers": [], "query_string": b""}
+    asyncio.run(middleware(scope, receive, send))
+    if redirected is None:
+        assert passed == [path]
+    else:
+        assert not passed
+        headers = dict(sent[0]["headers"])  # type: ignore[call-overload]
+        assert headers[b"location"].decode() == redirected
