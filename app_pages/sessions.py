@@ -10,6 +10,7 @@ from ui.components import role_label
 from ui.i18n import lang, t
 from ui.resources import engine
 from ui.state import actor
+from ui.tables import wide_table
 from ui.time import cst
 
 with session_scope(engine()) as session:
@@ -23,33 +24,29 @@ st.caption(
         "must sign in again.",
     )
 )
-st.dataframe(
-    pd.DataFrame(
-        [
-            {
-                t("用户", "User"): s.username,
-                t("角色", "Role"): role_label(s.role),
-                t("会话号", "Session"): s.session_id,
-                t("最近活动", "Last active"): cst(s.last_seen_at),
-                t("到期", "Expires"): cst(s.expires_at),
-                t("登录时间", "Signed in"): cst(s.created_at),
-                t("浏览器", "Browser"): s.user_agent,
-            }
-            for s in active
-        ],
-        columns=[
-            t("用户", "User"),
-            t("角色", "Role"),
-            t("会话号", "Session"),
-            t("最近活动", "Last active"),
-            t("到期", "Expires"),
-            t("登录时间", "Signed in"),
-            t("浏览器", "Browser"),
-        ],
-    ),
-    hide_index=True,
-    width="stretch",
-)
+user_col, role_col = t("用户", "User"), t("角色", "Role")
+columns = [
+    user_col,
+    role_col,
+    t("会话号", "Session"),
+    t("最近活动", "Last active"),
+    t("到期", "Expires"),
+    t("登录时间", "Signed in"),
+    t("浏览器", "Browser"),
+]
+rows = [
+    (
+        s.username,
+        role_label(s.role),
+        s.session_id,
+        cst(s.last_seen_at),
+        cst(s.expires_at),
+        cst(s.created_at),
+        s.user_agent,
+    )
+    for s in active
+]
+wide_table(pd.DataFrame(rows, columns=columns), key_columns=[user_col, role_col])
 if not active:
     st.stop()
 
