@@ -19,13 +19,16 @@ language_switch(on_change=remember_language)
 
 pages = build_pages(PAGES, user)
 page = st.navigation(list(pages.values()), position="hidden")
-render_menu(pages_for(user.role if user else "anonymous"), pages, user)
+visible = pages_for(user.role if user else "anonymous")
+allowed = {spec.url_path for spec in visible}
+render_menu(visible, pages, user)
 if user is not None and st.sidebar.button(t("退出登录", "Sign out"), key="auth__sign_out"):
     sign_out()
     sign_out_redirect()
 
-if user is None and page.url_path not in (LOGIN, "", HOME):
+if user is None and page.url_path in allowed - {LOGIN, HOME}:
     # on a phone the sidebar is folded away: keep sign-in one tap from every public page
+    # (a gated page shows the sign-in form itself)
     st.page_link(
         pages[LOGIN],
         label=t("登录", "Sign in"),
