@@ -89,10 +89,9 @@ def render_identity(who: SignedIn) -> None:
     with session_scope(engine()) as session:
         user = session.get(User, who.user_id)
         scope = scope_of(session, user=user) if user is not None else Scope(who.role)
-    st.sidebar.markdown(f"**{who.display_name or who.username}**")
     st.sidebar.caption(
         t("已登录：{name}（{role}）", "Signed in: {name} ({role})").format(
-            name=who.username, role=role_label(who.role)
+            name=who.display_name or who.username, role=role_label(who.role)
         )
     )
     text = scope_text(scope)
