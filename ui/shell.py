@@ -72,7 +72,7 @@ def build_pages(specs: tuple[PageSpec, ...], who: SignedIn | None) -> dict[str, 
 def scope_text(scope: Scope) -> str:
     """The account's scope in words, e.g. "苏州市工信局 · 320500"."""
     if scope.region_code:
-        return t("{zh}工信局 · {code}", "{en} industry bureau · {code}").format(
+        return t("{zh}工信局 · {code}", "Industry bureau, {en} · {code}").format(
             zh=scope.region_zh, en=scope.region_en, code=scope.region_code
         )
     if scope.enterprise_name:

@@ -25,8 +25,8 @@ class Scope:
 
 
 def region_names(code: str) -> tuple[str, str]:
-    """Chinese and English name of a jurisdiction; a county outside the table is named by its
-    prefecture and code."""
+    """Chinese and English name of a jurisdiction; a county outside the reference table (which
+    lists provinces and prefectures) is named as a county of its prefecture."""
     try:
         return reference.region_name(code, "zh"), reference.region_name(code, "en")
     except reference.UnknownCode:
@@ -34,7 +34,7 @@ def region_names(code: str) -> tuple[str, str]:
         if parent is None or parent == code:
             return code, code
         zh, en = region_names(parent)
-        return f"{zh}{code}", f"{en} {code}"
+        return f"{zh}下辖区县", f"county in {en}"
 
 
 def scope_of(session: Session, *, user: User) -> Scope:

@@ -56,7 +56,7 @@ def sidebar_text(at: AppTest) -> str:
 
 SCOPES = {
     "admin": ("全平台", "the whole platform"),
-    "bureau": ("苏州市工信局 · 320500", "Suzhou industry bureau · 320500"),
+    "bureau": ("苏州市工信局 · 320500", "Industry bureau, Suzhou · 320500"),
     "enterprise": ("苏州精工机械有限公司", "苏州精工机械有限公司"),
     "consultant": ("服务 2 家企业", "2 assigned enterprises"),
 }

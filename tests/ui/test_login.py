@@ -226,7 +226,7 @@ def test_language_choice_stays_with_the_session(
     browser.follow_redirect(at)
     fresh = browser.open()
     assert fresh.title[0].value == "Home"
-    assert "Suzhou industry bureau · 320500" in sidebar_text(fresh)
+    assert "Industry bureau, Suzhou · 320500" in sidebar_text(fresh)
     fresh.radio(key="lang").set_value("zh").run()
     assert browser.open().title[0].value == "首页"  # a new tab keeps the new choice
 
