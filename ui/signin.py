@@ -18,10 +18,10 @@ from ui.resources import engine
 
 def current_path() -> str:
     """Path and query of the page open in the browser (where to come back after sign-in)."""
-    url = st.context.url or ""
-    parts = urlsplit(url)
-    path = parts.path or "/"
-    return safe_next(path + (f"?{parts.query}" if parts.query else ""))
+    path = urlsplit(st.context.url or "").path or "/"
+    # st.context.url has no query string: take it from the page's query parameters
+    pairs = [(key, value) for key in st.query_params for value in st.query_params.get_all(key)]
+    return safe_next(path + (f"?{urlencode(pairs)}" if pairs else ""))
 
 
 def redirect(url: str) -> None:

@@ -101,12 +101,12 @@ def test_sign_in_survives_reload_and_new_tab_and_sign_out_ends_it_everywhere(
 ) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
-    page.goto(server + "/audit")  # a deep link, signed out
+    page.goto(server + "/audit?from=mail")  # a deep link with a query, signed out
     page.get_by_text("「审计日志」需要登录后才能打开。").wait_for(timeout=20_000)
     page.get_by_label("用户名").fill("root")
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url(server + "/audit", timeout=20_000)  # back where the user wanted to go
+    page.wait_for_url(server + "/audit?from=mail", timeout=20_000)  # back where it was going
     signed_in_as(page, "root")
     page.get_by_text("最近").wait_for(timeout=20_000)  # the audit page itself, not its gate
 
