@@ -214,6 +214,14 @@ def test_a_role_without_the_page_is_told_so_in_its_language(database: str) -> No
     assert not at.text_input
 
 
+def test_a_signed_in_user_opening_the_sign_in_url_is_told_it_is_not_needed(database: str) -> None:
+    who = state.SignedIn(2, "su", "", "bureau", session_id=1)
+    at = gate_app("login", who)
+    assert not at.exception
+    assert at.info[0].value == "You are signed in as su; “Sign in” is for visitors who are not."
+    assert not at.text_input
+
+
 def test_language_choice_stays_with_the_session(
     database: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
