@@ -9,12 +9,21 @@ from ui.i18n import language_switch, t
 from ui.navigation import HOME, LOGIN, PAGES, pages_for
 from ui.shell import build_pages, render_identity, render_menu
 from ui.signin import current_path, sign_out_redirect
-from ui.state import establish, remember_language, sign_out
+from ui.state import establish, remember_language, sign_in_ended, sign_out
 
 st.set_page_config(page_title="融合 Ronghe", page_icon=":material/factory:", layout="wide")
 user = establish()
 if user is not None:
     render_identity(user)
+elif sign_in_ended():
+    st.toast(
+        t(
+            "登录已结束（已过期、已在其他标签页退出或被管理员结束），请重新登录。",
+            "Your sign-in has ended (it expired, you signed out in another tab, or an "
+            "administrator ended it); please sign in again.",
+        ),
+        icon=":material/logout:",
+    )
 language_switch(on_change=remember_language)
 
 pages = build_pages(PAGES, user)

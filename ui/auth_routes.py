@@ -19,7 +19,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from assessment.db import make_engine, session_scope
-from assessment.repo.sessions import activate_session
+from assessment.repo.sessions import activate_session, resolve_session, revoke_session
 from assessment.settings import get_settings
 
 COOKIE_NAME = "ronghe_session"
@@ -57,6 +57,12 @@ def start_session(request: Request) -> RedirectResponse:
         activated = activate_session(
             session, grant=grant, user_agent=request.headers.get("user-agent", "")
         )
+        previous = request.cookies.get(COOKIE_NAME)
+        if activated is not None and previous:
+            # signing in again in this browser ends the sign-in its old cookie held
+            found = resolve_session(session, token=previous)
+            if found is not None:
+                revoke_session(session, actor=found.user, session_id=found.session_id)
     if activated is not None:
         token, expires_at = activated
         response.set_cookie(

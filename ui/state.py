@@ -21,6 +21,7 @@ from ui.resources import engine
 
 _USER_KEY = "auth__user"
 _LANG_KEY = "lang"  # the language switch's widget key (ui.i18n)
+_ENDED_KEY = "auth__ended_notice"  # True: tell this tab once that its sign-in has ended
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ def establish() -> SignedIn | None:
         found = resolve_session(session, token=token)
     if found is None:
         st.session_state.pop(_USER_KEY, None)
+        st.session_state.setdefault(_ENDED_KEY, True)
         return None
     user = found.user
     assert user.id is not None
@@ -84,6 +86,15 @@ def establish() -> SignedIn | None:
         st.session_state[_LANG_KEY] = found.lang
     st.session_state[_USER_KEY] = who
     return who
+
+
+def sign_in_ended() -> bool:
+    """Whether to tell the user that the browser's sign-in has ended (expired, signed out in
+    another tab, or ended by an admin); True once per tab."""
+    if st.session_state.get(_ENDED_KEY) is True:
+        st.session_state[_ENDED_KEY] = False
+        return True
+    return False
 
 
 def remember_language() -> None:

@@ -130,6 +130,7 @@ def test_sign_in_survives_reload_and_new_tab_and_sign_out_ends_it_everywhere(
     assert not [c for c in context.cookies() if c["name"] == "ronghe_session"]
 
     page.get_by_role("link", name="首页").first.click()  # the first tab, without reloading
+    page.get_by_text("登录已结束").wait_for(timeout=20_000)  # told once why
     signed_out(page)
     page.reload()
     signed_out(page)

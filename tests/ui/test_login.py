@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from starlette.requests import Request
 from streamlit.testing.v1 import AppTest
 
@@ -54,8 +54,9 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     auth_routes._engine.cache_clear()
 
 
-def call_route(path_and_query: str) -> tuple[str, str]:
-    """GET one of our auth routes; returns (Location, Set-Cookie)."""
+def call_route(path_and_query: str, cookie: str | None = None) -> tuple[str, str]:
+    """GET one of our auth routes (with the session cookie, if any); returns (Location,
+    Set-Cookie)."""
     parts = urlsplit(path_and_query)
     endpoint = {
         auth_routes.SESSION_PATH: auth_routes.start_session,
@@ -69,7 +70,8 @@ def call_route(path_and_query: str) -> tuple[str, str]:
             "server": ("testserver", 80),
             "path": parts.path,
             "query_string": parts.query.encode(),
-            "headers": [(b"user-agent", b"AppTest")],
+            "headers": [(b"user-agent", b"AppTest")]
+            + ([(b"cookie", f"{auth_routes.COOKIE_NAME}={cookie}".encode())] if cookie else []),
         }
     )
     response = endpoint(request)
@@ -96,7 +98,7 @@ class Browser:
         assert html, "the page did not redirect"
         url = re.search(r'replace\("([^"]+)"\)', html[0].proto.body)
         assert url is not None
-        location, set_cookie = call_route(url.group(1).replace("\\u0026", "&"))
+        location, set_cookie = call_route(url.group(1).replace("\\u0026", "&"), self.cookie)
         if set_cookie.startswith(f"{auth_routes.COOKIE_NAME}="):
             value = set_cookie.split(";")[0].split("=", 1)[1].strip('"')
             self.cookie = value or None
@@ -152,6 +154,24 @@ def test_a_grant_cannot_be_used_twice(database: str, monkeypatch: pytest.MonkeyP
     route = url.group(1).replace("\\u0026", "&")
     assert call_route(route)[1]
     assert call_route(route)[1] == ""  # replayed: no cookie
+
+
+def test_signing_in_again_ends_the_browsers_previous_session(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    browser = Browser(monkeypatch)
+    browser.follow_redirect(browser.sign_in("su", "Bureau-pass-2026"))
+    first = browser.cookie
+    browser.cookie = None  # the sign-in form is shown to a signed-out tab...
+    at = browser.sign_in("root", "Adm1n-pass-2026")
+    browser.cookie = first  # ...but the browser still sends the old cookie to the route
+    browser.follow_redirect(at)
+    assert browser.cookie != first
+    engine = make_engine(database)
+    with Session(engine) as session:
+        rows = session.exec(select(AuthSession).order_by(col(AuthSession.id))).all()
+        assert [row.revoked_at is not None for row in rows] == [True, False]
+    engine.dispose()
 
 
 def test_the_cookie_is_secure_over_https(database: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -276,6 +296,9 @@ def test_a_forged_or_expired_cookie_is_refused(
     at = browser.open()
     assert "已登录" not in sidebar_text(at)
     assert at.title[0].value == "首页"
+    assert at.toast[0].value.startswith("登录已结束")
+    at.run()
+    assert not at.toast  # said once per tab
 
 
 def test_bureau_opening_the_audit_log_is_told_in_its_language(
