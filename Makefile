@@ -22,7 +22,7 @@ install: $(STAMP) ## create .venv and install Ronghe with its development tools
 
 run: $(STAMP) ## migrate the database, load demo data on first run, start the app on http://localhost:$(PORT)
 	$(BIN)/ronghe init-db --demo-if-empty
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(BIN)/streamlit run serve.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 test: lint typecheck pytest ## lint, type-check and run the whole test suite
 

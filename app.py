@@ -1,41 +1,48 @@
-"""Ronghe (融合) — the Streamlit entry point: page config, sign-in gate, language, navigation."""
+"""Ronghe (融合) — the Streamlit entry point: page config, session, language, navigation.
+
+Served by ``serve.py`` (``make run``), which adds the routes that set the session cookie.
+"""
 
 import streamlit as st
 
-from ui.components import role_label
 from ui.i18n import language_switch, t
-from ui.navigation import pages_for, section_title
-from ui.state import sign_out, signed_in
+from ui.navigation import HOME, LOGIN, PAGES, pages_for
+from ui.shell import build_pages, render_identity, render_menu
+from ui.signin import current_path, sign_out_redirect
+from ui.state import establish, remember_language, sign_in_ended, sign_out
 
 st.set_page_config(page_title="融合 Ronghe", page_icon=":material/factory:", layout="wide")
-language_switch()
-user = signed_in()
-
-role = user.role if user else "anonymous"
-pages: dict[str, list[st.Page]] = {}
-for spec in pages_for(role):
-    pages.setdefault(section_title(spec.section), []).append(
-        st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path)
+user = establish()
+if user is not None:
+    render_identity(user)
+elif sign_in_ended():
+    st.toast(
+        t(
+            "登录已结束（已过期、已在其他标签页退出或被管理员结束），请重新登录。",
+            "Your sign-in has ended (it expired, you signed out in another tab, or an "
+            "administrator ended it); please sign in again.",
+        ),
+        icon=":material/logout:",
     )
-if user is None:
-    pages[section_title("account")] = [
-        st.Page(
-            "app_pages/login.py",
-            title=t("登录", "Sign in"),
-            icon=":material/login:",
-            url_path="login",
-        )
-    ]
-else:
-    st.sidebar.caption(
-        t("已登录：{name}（{role}）", "Signed in: {name} ({role})").format(
-            name=user.display_name or user.username, role=role_label(user.role)
-        )
-    )
-    if st.sidebar.button(t("退出登录", "Sign out"), key="auth__sign_out"):
-        sign_out()
-        st.rerun()
+language_switch(on_change=remember_language)
 
-page = st.navigation(pages)
+pages = build_pages(PAGES, user)
+page = st.navigation(list(pages.values()), position="hidden")
+visible = pages_for(user.role if user else "anonymous")
+allowed = {spec.url_path for spec in visible}
+render_menu(visible, pages, user)
+if user is not None and st.sidebar.button(t("退出登录", "Sign out"), key="auth__sign_out"):
+    sign_out()
+    sign_out_redirect()
+
+if user is None and page.url_path in allowed - {LOGIN, HOME}:
+    # on a phone the sidebar is folded away: keep sign-in one tap from every public page
+    # (a gated page shows the sign-in form itself)
+    st.page_link(
+        pages[LOGIN],
+        label=t("登录", "Sign in"),
+        icon=":material/login:",
+        query_params={"next": current_path()},
+    )
 st.title(page.title)
 page.run()

@@ -1,29 +1,11 @@
-"""Sign in with a local account."""
+"""Sign in with a local account; afterwards the browser returns to ``?next=`` (default: home)."""
 
 import streamlit as st
 
-from assessment.db import session_scope
-from assessment.repo.accounts import authenticate
-from assessment.repo.errors import RepositoryError
-from ui.i18n import lang, t
-from ui.resources import engine
-from ui.state import sign_in
+from ui.i18n import t
+from ui.signin import sign_in_form
 
-with st.form("login__form"):
-    username = st.text_input(t("用户名", "Username"), key="login__username")
-    password = st.text_input(t("密码", "Password"), type="password", key="login__password")
-    submitted = st.form_submit_button(t("登录", "Sign in"), type="primary")
-
-if submitted:
-    try:
-        with session_scope(engine()) as session:
-            user = authenticate(session, username=username.strip(), password=password)
-            sign_in(user)
-    except RepositoryError as error:
-        st.error(error.message(lang()))
-    else:
-        st.rerun()
-
+sign_in_form(st.query_params.get("next", "/"))
 st.caption(
     t(
         "首次运行 make run 时创建的演示账户及其密码保存在 data/local/demo-accounts.txt。",

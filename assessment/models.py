@@ -256,12 +256,31 @@ class PenaltyCase(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+# Signed-in sessions (the browser holds a random token in a cookie; only its hash is stored here)
+class AuthSession(SQLModel, table=True):
+    __tablename__ = "auth_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    # SHA-256 of the one-time sign-in grant while pending, then of the cookie token
+    token_hash: str = Field(max_length=64, unique=True)
+    activated_at: datetime | None = None  # None: a pending grant, not yet a usable session
+    lang: str = Field(default="zh", max_length=8)
+    user_agent: str = Field(default="", max_length=255)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    last_seen_at: datetime | None = None
+    revoked_at: datetime | None = None
+    revoked_by: int | None = None  # user id; no FK, like the audit log it outlives accounts
+
+
 __all__ = [
     "EDITABLE_STATUSES",
     "REVIEWABLE_STATUSES",
     "Answer",
     "Assessment",
     "AuditEvent",
+    "AuthSession",
     "CertifiedResult",
     "CompositeResult",
     "ConsultantAssignment",

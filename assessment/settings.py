@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     lockout_attempts: int = Field(default=5, ge=1)
     lockout_minutes: int = Field(default=15, ge=1)
     demo_accounts_file: str = "data/local/demo-accounts.txt"
+    # how long a sign-in lasts (docs/sessions.md); the cookie and the stored session expire together
+    session_hours: float = Field(default=12, gt=0, le=24 * 30)
+    # send the session cookie with Secure: None = when the request came over HTTPS
+    session_cookie_secure: bool | None = None
 
     @field_validator("DATABASE_URL")
     @classmethod

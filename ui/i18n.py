@@ -4,6 +4,8 @@ every call)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 LANGUAGES = {"zh": "中文", "en": "English"}
@@ -20,12 +22,13 @@ def t(zh: str, en: str) -> str:
     return en if lang() == "en" else zh
 
 
-def language_switch() -> None:
-    """A sidebar control that switches the language for this session."""
+def language_switch(on_change: Callable[[], None] | None = None) -> None:
+    """A sidebar control that switches the language for this session (``on_change`` keeps it)."""
     st.sidebar.radio(
         "语言 / Language",
         options=list(LANGUAGES),
         format_func=LANGUAGES.__getitem__,
         key=_KEY,
         horizontal=True,
+        on_change=on_change,
     )

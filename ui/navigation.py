@@ -44,8 +44,23 @@ def section_title(key: str) -> str:
     return titles[key]
 
 
+HOME = "home"  # the default page: opened at "/", each role's own home
+LOGIN = "login"
+ANONYMOUS_ONLY = frozenset({"anonymous"})
+
 PAGES: tuple[PageSpec, ...] = (
-    # reference pages
+    # the shell: home and sign-in
+    PageSpec("app_pages/home.py", HOME, "首页", "Home", ":material/home:", EVERYONE, "account"),
+    PageSpec(
+        "app_pages/login.py",
+        LOGIN,
+        "登录",
+        "Sign in",
+        ":material/login:",
+        ANONYMOUS_ONLY,
+        "account",
+    ),
+    # reference pages (public: they show published material only; docs/sessions.md)
     PageSpec(
         "app_pages/frameworks.py",
         "frameworks",
@@ -61,7 +76,7 @@ PAGES: tuple[PageSpec, ...] = (
         "处罚裁量计算",
         "Penalty discretion",
         ":material/gavel:",
-        SIGNED_IN,
+        EVERYONE,
         "reference",
     ),
     # enterprise pages
@@ -113,9 +128,23 @@ PAGES: tuple[PageSpec, ...] = (
         frozenset({"admin"}),
         "admin",
     ),
+    PageSpec(
+        "app_pages/sessions.py",
+        "sessions",
+        "会话",
+        "Sessions",
+        ":material/devices:",
+        frozenset({"admin"}),
+        "admin",
+    ),
 )
 
 
 def pages_for(role: str) -> list[PageSpec]:
     """The pages ``role`` ("anonymous" when nobody is signed in) may open, in registry order."""
     return [page for page in PAGES if role in page.roles]
+
+
+def page_spec(url_path: str) -> PageSpec:
+    """The registered page with this ``url_path``."""
+    return next(page for page in PAGES if page.url_path == url_path)

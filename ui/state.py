@@ -1,4 +1,9 @@
-"""Typed accessors for cross-page session state (pages never touch raw keys)."""
+"""Typed accessors for cross-page session state (pages never touch raw keys).
+
+Who is signed in comes from the session cookie (``ui.auth_routes.COOKIE_NAME``): :func:`establish`
+resolves it once per script run against the database, so a reload, a new tab or a deep link find
+the same sign-in, and a session revoked elsewhere (sign-out, an admin) ends here on the next run.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +12,31 @@ from dataclasses import dataclass
 import streamlit as st
 from sqlmodel import Session
 
+from assessment.db import session_scope
 from assessment.models import User
 from assessment.repo.errors import AccessDenied
+from assessment.repo.sessions import resolve_session, revoke_session, set_session_lang
+from ui.auth_routes import COOKIE_NAME
+from ui.resources import engine
 
 _USER_KEY = "auth__user"
+_LANG_KEY = "lang"  # the language switch's widget key (ui.i18n)
+_ENDED_KEY = "auth__ended_notice"  # True: tell this tab once that its sign-in has ended
 
 
 @dataclass(frozen=True)
 class SignedIn:
-    """Who is signed in, as kept between reruns (the database row is re-read per use)."""
+    """Who is signed in, as kept between reruns (the database row is re-read per use).
+
+    ``session_id`` is the cookie-backed session; None only where a test seeds the state
+    directly (:func:`session_values`), which no browser can do.
+    """
 
     user_id: int
     username: str
     display_name: str
     role: str
+    session_id: int | None = None
 
 
 def signed_in() -> SignedIn | None:
@@ -35,14 +51,73 @@ def session_values(user: User) -> dict[str, object]:
     return {_USER_KEY: SignedIn(user.id, user.username, user.display_name, user.role)}
 
 
-def sign_in(user: User) -> None:
-    """Remember ``user`` as signed in for this browser session."""
-    st.session_state.update(session_values(user))
+def cookie_token() -> str | None:
+    """The session token the browser sent when this page was opened, if any."""
+    try:
+        value = st.context.cookies.get(COOKIE_NAME)
+    except (AttributeError, RuntimeError):  # no browser behind this run (bare mode)
+        return None
+    return value if isinstance(value, str) else None  # AppTest has no real cookies
+
+
+def establish() -> SignedIn | None:
+    """Resolve the session cookie (once per run, before any page reads :func:`signed_in`).
+
+    A valid cookie signs the browser session in and, in a fresh tab, restores the language kept
+    with the session; an invalid, expired or revoked one signs it out.
+    """
+    token = cookie_token()
+    if not token:
+        current = signed_in()
+        if current is not None and current.session_id is not None:
+            st.session_state.pop(_USER_KEY, None)  # the cookie is gone: so is the sign-in
+            return None
+        return current
+    with session_scope(engine()) as session:
+        found = resolve_session(session, token=token)
+    if found is None:
+        st.session_state.pop(_USER_KEY, None)
+        st.session_state.setdefault(_ENDED_KEY, True)
+        return None
+    user = found.user
+    assert user.id is not None
+    who = SignedIn(user.id, user.username, user.display_name, user.role, found.session_id)
+    if signed_in() != who:  # a new tab, a reload, or another account signed in meanwhile
+        st.session_state[_LANG_KEY] = found.lang
+    st.session_state[_USER_KEY] = who
+    return who
+
+
+def sign_in_ended() -> bool:
+    """Whether to tell the user that the browser's sign-in has ended (expired, signed out in
+    another tab, or ended by an admin); True once per tab."""
+    if st.session_state.get(_ENDED_KEY) is True:
+        st.session_state[_ENDED_KEY] = False
+        return True
+    return False
+
+
+def remember_language() -> None:
+    """Keep the language just chosen with the signed-in session (the switch's ``on_change``)."""
+    who = signed_in()
+    if who is None or who.session_id is None:
+        return
+    with session_scope(engine()) as session:
+        set_session_lang(
+            session, session_id=who.session_id, lang=str(st.session_state.get(_LANG_KEY, "zh"))
+        )
 
 
 def sign_out() -> None:
-    """Forget the signed-in user."""
+    """End the signed-in session everywhere its cookie is used, and forget the user here."""
+    who = signed_in()
     st.session_state.pop(_USER_KEY, None)
+    if who is None or who.session_id is None:
+        return
+    with session_scope(engine()) as session:
+        user = session.get(User, who.user_id)
+        if user is not None:
+            revoke_session(session, actor=user, session_id=who.session_id)
 
 
 def actor(session: Session) -> User:
@@ -54,6 +129,6 @@ def actor(session: Session) -> User:
     who = signed_in()
     user = session.get(User, who.user_id) if who else None
     if user is None or not user.is_active:
-        sign_out()
+        st.session_state.pop(_USER_KEY, None)
         raise AccessDenied
     return user

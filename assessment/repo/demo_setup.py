@@ -72,7 +72,7 @@ def create_demo_accounts(session: Session, *, county: str) -> list[DemoAccount]:
             password=password,
             region_code=region,
             enterprise_id=enterprise_id,
-            display_name=f"演示 / demo {role.value}",
+            # no display name: the sidebar shows the username, the same in both languages
         )
         if role is Role.CONSULTANT:
             clients = session.exec(

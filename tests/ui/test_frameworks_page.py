@@ -17,6 +17,7 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 def app() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=30)
     at.run()
+    at.switch_page("app_pages/frameworks.py").run()  # public: no sign-in needed
     assert not at.exception
     return at
 
