@@ -43,6 +43,10 @@ ACTIONS: dict[str, Label] = {
     "results.rescore": Label("重新计算评估结果", "Results recomputed"),
     "export": Label("导出数据", "Data exported"),
     "data.load": Label("批量载入数据", "Data loaded in bulk"),
+    "session.start": Label("开始登录会话", "Session started"),
+    "session.sign_out": Label("退出登录", "Signed out"),
+    "session.revoke": Label("结束一个会话", "Session ended"),
+    "session.revoke_all": Label("结束账户的全部会话", "All sessions of an account ended"),
     "penalty_case.create": Label("保存处罚裁量计算", "Penalty calculation saved"),
     "penalty_case.update": Label("更新处罚裁量计算", "Penalty calculation updated"),
 }

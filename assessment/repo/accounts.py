@@ -17,7 +17,7 @@ from sqlmodel import Session, col, func, select
 
 from assessment.models import ConsultantAssignment, Enterprise, Role, User, utcnow
 from assessment.password_policy import check_password
-from assessment.repo import audit
+from assessment.repo import audit, sessions
 from assessment.repo.access import require_role, stored_id
 from assessment.repo.enterprises import check_region_code
 from assessment.repo.errors import AccountLocked, LoginFailed, NotFound, ValidationFailed
@@ -336,6 +336,8 @@ def set_active(session: Session, *, actor: User, user_id: int, active: bool) -> 
         session.add(user)
         _audit_user(session, actor, "user.activate" if active else "user.deactivate", user)
         session.commit()
+        if not active:  # signed-in browsers of a disabled account are signed out at once
+            sessions.revoke_user_sessions(session, actor=actor, user_id=stored_id(user.id))
     session.refresh(user)
     return user
 
@@ -364,6 +366,8 @@ def reset_password(session: Session, *, actor: User, user_id: int) -> str:
     session.add(user)
     _audit_user(session, actor, "user.password_reset", user)
     session.commit()
+    # whoever knew the old password may be signed in with it somewhere
+    sessions.revoke_user_sessions(session, actor=actor, user_id=stored_id(user.id))
     return password
 
 

@@ -319,8 +319,8 @@ def test_admin_sees_the_audit_log_with_its_own_sign_in(
     at = browser.open("app_pages/audit.py")
     assert not at.exception
     actions = list(at.dataframe[0].value["操作"])
-    assert actions[0] == "session.start"
-    assert "login.success" in actions
+    assert actions[0] == "开始登录会话"
+    assert "登录成功" in actions
 
 
 def test_app_as_opens_a_page_as_a_signed_in_user(app_as, app_engine) -> None:  # type: ignore[no-untyped-def]

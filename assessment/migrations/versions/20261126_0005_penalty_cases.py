@@ -1,7 +1,7 @@
 """penalty cases
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-26 13:23:08.785080
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0005"
-down_revision: str | None = "0002"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
