@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -40,10 +39,10 @@ class VerifyCounter:
 
 
 @pytest.fixture
-def verify_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[VerifyCounter]:
+def verify_calls(monkeypatch: pytest.MonkeyPatch) -> VerifyCounter:
     counter = VerifyCounter()
     monkeypatch.setattr(accounts, "verify_password", counter)
-    yield counter
+    return counter
 
 
 def _parallel_logins(engine: Engine, passwords: list[str]) -> Counter[str]:
