@@ -27,7 +27,7 @@ st.dataframe(
                 t("操作", "Action"): e.action,
                 t("对象", "Object"): e.object_type,
                 t("对象编号", "Object ids"): ", ".join(e.object_ids),
-                t("详情", "Detail"): str(e.detail),
+                t("详情", "Detail"): str(dict(e.detail)),
             }
             for e in events
         ]

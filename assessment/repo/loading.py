@@ -199,6 +199,7 @@ def _enterprise_frame(enterprises: pd.DataFrame) -> pd.DataFrame:
             "confirmed_at": now,
             "created_at": now,
             "updated_at": now,
+            "version": 1,
         }
     )
 
