@@ -310,25 +310,39 @@ def numeric_column(
     finite = np.isfinite(values.to_numpy())
     bad = ~(shaped & finite)
     if bad.any():
-        _number_error(frame, column, path, bad, integer, "")
-    for bound, outside, word in (
-        (minimum, values < (minimum or 0), "≥"),
-        (maximum, values > (maximum or 0), "≤"),
-    ):
-        if bound is not None and outside.any():
-            _number_error(frame, column, path, outside.to_numpy(), integer, f"{word} {bound:g}")
+        number_error(frame, column, path, bad, integer, "")
+    outside = pd.Series(False, index=values.index)
+    if minimum is not None:
+        outside |= values < minimum
+    if maximum is not None:
+        outside |= values > maximum
+    if outside.any():
+        number_error(frame, column, path, outside.to_numpy(), integer, range_text(minimum, maximum))
     return values.astype("int64") if integer else values
 
 
-def _number_error(
+def range_text(minimum: float | None, maximum: float | None) -> str:
+    """``"from 0 to 100"``, ``"≥ 0"`` or ``"≤ 5"`` (whole bounds without decimals)."""
+
+    def shown(value: float) -> str:
+        return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+    if minimum is not None and maximum is not None:
+        return f"from {shown(minimum)} to {shown(maximum)}"
+    if minimum is not None:
+        return f"≥ {shown(minimum)}"
+    return f"≤ {shown(maximum)}" if maximum is not None else ""
+
+
+def number_error(
     frame: pd.DataFrame, column: str, path: Path, bad: np.ndarray, integer: bool, bound: str
 ) -> None:
     position = int(np.flatnonzero(bad)[0])
     shown = str(frame[column].iloc[position])[:40]
     kind_zh, kind_en = ("整数", "a whole number") if integer else ("数字", "a number")
-    need_zh, need_en = (
-        (f"{bound} 的{kind_zh}", f"{kind_en} {bound}") if bound else (kind_zh, kind_en)
-    )
+    bound_zh = bound.replace("from ", "").replace(" to ", " 到 ")
+    need_zh = f"{bound_zh} 的{kind_zh}" if bound else kind_zh
+    need_en = f"{kind_en} {bound}" if bound else kind_en
     raise TableError(
         path,
         f"“{shown}”不是{need_zh}",

@@ -33,7 +33,15 @@ from sqlmodel import SQLModel
 from assessment import columns as c
 from assessment import length_checks
 from assessment.demo import ANSWER_COLUMNS, ASSESSMENT_COLUMNS, ENTERPRISE_COLUMNS
-from assessment.tabular import TableError, file_row, find_table, numeric_column, require_columns
+from assessment.tabular import (
+    TableError,
+    file_row,
+    find_table,
+    number_error,
+    numeric_column,
+    range_text,
+    require_columns,
+)
 
 PRODUCTION_TYPES: Final = ("discrete", "process")
 MAX_EMPLOYEES: Final = 2_147_483_647  # PostgreSQL INTEGER
@@ -134,17 +142,8 @@ def check_number(
     floats = pd.to_numeric(values, errors="coerce").astype("float64")
     bad = ~np.isfinite(floats.to_numpy()) | ((floats % 1 != 0).to_numpy() if integer else False)
     bad |= ((floats < minimum) | (floats > maximum)).to_numpy()
-    kind_zh, kind_en = ("整数", "a whole number") if integer else ("数字", "a number")
-    _fail(
-        path,
-        bad,
-        as_text,
-        column,
-        lambda v: (
-            f"“{v}”不是 {minimum:g} 到 {maximum:g} 之间的{kind_zh}",
-            f"'{v}' is not {kind_en} from {minimum:g} to {maximum:g}",
-        ),
-    )
+    if bad.any():
+        number_error(as_text, column, path, bad, integer, range_text(minimum, maximum))
     return floats.astype("int64") if integer else floats
 
 
@@ -212,6 +211,37 @@ def check_enterprises(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
         frame, c.REVENUE_WAN, path, integer=False, minimum=0, maximum=MAX_REVENUE_WAN
     )
     return out
+
+
+def check_profile(values: dict[str, object]) -> None:
+    """An enterprise profile from the app (create or update) checked by the same rules as a
+    table row: name, employees, revenue and production type (codes are checked by the
+    repository's own functions, which the table checks call too). Raises ValidationFailed
+    naming the field."""
+    from assessment.repo.errors import ValidationFailed
+
+    row = {k: [v] for k, v in values.items() if v is not None}
+    frame = pd.DataFrame(row, dtype=object)
+    source = Path("profile")
+    try:
+        if c.NAME in frame.columns:
+            check_text(frame, c.NAME, source, limit=max_length("enterprise", "name"))
+        for column, integer, maximum in (
+            (c.EMPLOYEES, True, MAX_EMPLOYEES),
+            (c.REVENUE_WAN, False, MAX_REVENUE_WAN),
+        ):
+            if column in frame.columns:
+                frame[column] = pd.to_numeric(frame[column], errors="coerce")
+                check_number(frame, column, source, integer=integer, minimum=0, maximum=maximum)
+    except TableError as exc:
+        raise ValidationFailed(
+            f"“{exc.column}”：{exc.message_zh}", f"'{exc.column}': {exc.message_en}"
+        ) from exc
+    if values.get(c.PRODUCTION_TYPE, PRODUCTION_TYPES[0]) not in PRODUCTION_TYPES:
+        raise ValidationFailed(
+            "生产类型须为 discrete（离散）或 process（流程）。",
+            "Production type must be discrete or process.",
+        )
 
 
 def check_assessments(

@@ -107,19 +107,23 @@ def _nesting(text: str) -> int:
     return deepest
 
 
-def decide(data: Any) -> CaseResult:
-    """Validate the JSON case and evaluate it; user errors become ``CommandError``."""
+def decide(data: Any, source: str = "input") -> CaseResult:
+    """Validate the JSON case and evaluate it; user errors become ``CommandError`` naming
+    ``source`` and the place in the case."""
     try:
         return evaluate(Case.model_validate(data))
     except ValidationError as exc:
-        raise CommandError(f"案件无效 / invalid case: {error_message(exc)}") from exc
+        reason = error_message(exc)
+        raise CommandError(
+            f"{source}：案件无效：{reason} / {source}: invalid case: {reason}"
+        ) from exc
     except PenaltyError as exc:
-        raise CommandError(str(exc)) from exc
+        raise CommandError(f"{source}：{exc}") from exc
 
 
 def run(args: argparse.Namespace) -> int:
     """Read, decide, write."""
-    result = decide(_read(args.input))
+    result = decide(_read(args.input), args.input)
     if args.format == "markdown":
         payload = to_markdown(result)
     else:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from assessment import identity, reference
+from assessment import identity, reference, validation
 from assessment.models import (
     ConsultantAssignment,
     Enterprise,
@@ -31,7 +31,7 @@ from assessment.repo.access import (
 )
 from assessment.repo.errors import AccessDenied, InvalidState, ProfileConflict, ValidationFailed
 
-PRODUCTION_TYPES = ("discrete", "process")
+PRODUCTION_TYPES = validation.PRODUCTION_TYPES
 
 
 def check_region_code(code: str) -> str:
@@ -75,17 +75,14 @@ def check_uscc(code: str) -> str:
 
 
 def _derive(values: dict[str, Any]) -> dict[str, Any]:
-    """Size class and above-designated-size flag from employees and revenue (None if unknown)."""
+    """Size class and above-designated-size flag from employees and revenue (None if unknown),
+    after the profile passed the shared checks (``assessment.validation.check_profile``)."""
+    validation.check_profile(values)
     employees, revenue = values.get("employees"), values.get("revenue_wan")
     size = None
     if employees is not None and revenue is not None:
         size = identity.size_class(employees, revenue).value
     above = identity.is_above_designated_size(revenue) if revenue is not None else False
-    if values.get("production_type", "discrete") not in PRODUCTION_TYPES:
-        raise ValidationFailed(
-            "生产类型须为 discrete（离散）或 process（流程）。",
-            "Production type must be discrete or process.",
-        )
     return {"size_class": size, "above_designated_size": above}
 
 

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -89,6 +90,7 @@ def load_dataset(
     """
     report = LoadReport()
     started = time.perf_counter()
+    sources = sources or Sources()
     try:
         checked, assessments_in = validate_dataset(
             data.enterprises, data.assessments, data.answers, sources
@@ -103,8 +105,12 @@ def load_dataset(
     started = _timed(report, "score", started)
     try:
         with engine.begin() as connection:
-            _refuse_known(connection, firms[C.USCC].tolist())
-            _refuse_known_ids(connection, data.assessments[C.ASSESSMENT_ID].astype(str).tolist())
+            _refuse_known(connection, firms[C.USCC].tolist(), sources.enterprises)
+            _refuse_known_ids(
+                connection,
+                data.assessments[C.ASSESSMENT_ID].astype(str).tolist(),
+                sources.assessments,
+            )
             bulk_insert(connection, _table(Enterprise), firms)
             enterprise_ids = _id_map(
                 connection, Enterprise.uscc, Enterprise.id, firms[C.USCC].tolist()
@@ -280,7 +286,7 @@ def _assessment_frame(
     )
 
 
-def _refuse_known(connection: Connection, usccs: Sequence[str]) -> None:
+def _refuse_known(connection: Connection, usccs: Sequence[str], source: Path) -> None:
     for start in range(0, len(usccs), CHUNK):
         known = (
             connection.execute(
@@ -294,11 +300,12 @@ def _refuse_known(connection: Connection, usccs: Sequence[str]) -> None:
         if known:
             listed = ", ".join(known[:5])
             raise ValidationFailed(
-                f"这些企业已登记：{listed}", f"These enterprises are already registered: {listed}"
+                f"{source}：这些企业已登记：{listed}",
+                f"{source}: these enterprises are already registered: {listed}",
             )
 
 
-def _refuse_known_ids(connection: Connection, ids: Sequence[str]) -> None:
+def _refuse_known_ids(connection: Connection, ids: Sequence[str], source: Path) -> None:
     for start in range(0, len(ids), CHUNK):
         known = (
             connection.execute(
@@ -312,8 +319,8 @@ def _refuse_known_ids(connection: Connection, ids: Sequence[str]) -> None:
         if known:
             listed = ", ".join(str(k) for k in known[:5])
             raise ValidationFailed(
-                f"这些评估编号已在数据库中：{listed}",
-                f"These assessment ids are already in the database: {listed}",
+                f"{source}：这些评估编号已在数据库中：{listed}",
+                f"{source}: these assessment ids are already in the database: {listed}",
             )
 
 
