@@ -104,16 +104,19 @@ def check_text(
     """The stripped text column; TableError for control characters, a text longer than
     ``limit`` or (``required``) an empty cell."""
     text = frame[column].astype(str).str.strip()
+    codes, uniques = pd.factorize(text)  # checked once per distinct value
+    distinct = pd.Series(uniques, dtype="str")
+    control = distinct.str.contains(_CONTROL.pattern, regex=True).fillna(False).to_numpy()
     _fail(
         path,
-        text.str.contains(_CONTROL.pattern, regex=True).fillna(False),
+        control[codes],
         frame,
         column,
         _saying("含有控制字符（如 NUL）", "contains a control character (such as NUL)"),
     )
     _fail(
         path,
-        text.str.len() > limit,
+        (distinct.str.len() > limit).to_numpy()[codes],
         frame,
         column,
         _saying(f"超过 {limit} 个字符", f"is longer than {limit} characters"),
@@ -370,10 +373,10 @@ def check_answer_references(
         for item in cell.split("|")
         if item.strip()
     }
-    pairs = pd.MultiIndex.from_arrays([ids, answers[c.FRAMEWORK_ID].astype(str).str.strip()])
+    pairs = ids + "\x1f" + answers[c.FRAMEWORK_ID].astype(str).str.strip()
     _fail(
         path,
-        ~pairs.isin(list(listed)),
+        ~pairs.isin({f"{aid}\x1f{framework}" for aid, framework in listed}),
         answers,
         c.FRAMEWORK_ID,
         lambda v: (

@@ -98,6 +98,7 @@ def load_dataset(
     except TableError as exc:
         raise InvalidDataset(exc) from exc
     data = replace(data, assessments=assessments_in)
+    started = _timed(report, "validate", started)
     firms = _enterprise_frame(checked)
     plan = _plan(data.assessments, firms)
     results = compute_results(data.answers, plan) if score else None
