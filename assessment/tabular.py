@@ -11,6 +11,7 @@ so the first record is row 2; in Parquet files (no header row) the first record 
 from __future__ import annotations
 
 import re
+import warnings
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -111,9 +112,16 @@ def read_table(path: Path, *, limits: Limits | None = None) -> pd.DataFrame:
     max_rows = limits.max_rows
     try:
         if kind == "csv":
-            frame = pd.read_csv(
-                path, dtype=str, keep_default_na=False, encoding="utf-8-sig", nrows=max_rows + 1
-            )
+            with warnings.catch_warnings():  # a row longer than the header is an error
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                frame = pd.read_csv(
+                    path,
+                    dtype=str,
+                    keep_default_na=False,
+                    encoding="utf-8-sig",
+                    nrows=max_rows + 1,
+                    index_col=False,
+                )
         elif kind == "xlsx":
             _check_zip(path, limits)
             frame = pd.read_excel(

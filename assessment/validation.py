@@ -281,13 +281,14 @@ def check_assessments(
             frame, c.YEAR, path, integer=True, minimum=YEARS[0], maximum=YEARS[1]
         )
     if c.FRAMEWORKS in frame.columns:
-        _check_framework_lists(frame, path)
+        out[c.FRAMEWORKS] = _check_framework_lists(frame, path)
     return out
 
 
-def _check_framework_lists(frame: pd.DataFrame, path: Path) -> None:
+def _check_framework_lists(frame: pd.DataFrame, path: Path) -> pd.Series:
     """Every ``frameworks`` cell: ``id@version`` items separated by ``|``, each a released
-    framework version, each framework once."""
+    framework version, each framework once; returns the cells in canonical form
+    (``dcmm@2018.1|sme@2024.1``, no spaces)."""
     text = check_text(frame, c.FRAMEWORKS, path, limit=1024)
     verdicts = {cell: _framework_list_problem(cell) for cell in text.unique()}
     problem = text.map(verdicts)
@@ -295,6 +296,15 @@ def _check_framework_lists(frame: pd.DataFrame, path: Path) -> None:
     if bad.any():
         first = problem.iloc[int(np.flatnonzero(bad)[0])]
         _fail(path, bad, frame, c.FRAMEWORKS, _saying(*first))
+    canonical = {
+        cell: "|".join(
+            "@".join(part.strip() for part in item.partition("@")[::2])
+            for item in cell.split("|")
+            if item.strip()
+        )
+        for cell in verdicts
+    }
+    return text.map(canonical)
 
 
 @functools.cache
@@ -433,6 +443,8 @@ def validate_dataset(
         (answers, sources.answers, ANSWER_COLUMNS),
     ):
         require_columns(frame, needed, path)
+        if frame.empty:
+            raise TableError(path, "没有任何数据行（只有表头）", "holds no rows (only a header)")
     firms, checked = check_tables(enterprises, assessments, answers, sources)
     assert firms is not None  # the enterprise columns are required above
     context = dataset_context(checked, sources.assessments, firms)

@@ -213,6 +213,11 @@ def build_load() -> None:
     data = (folder / "enterprises.xlsx").read_bytes()
     (folder / "enterprises.xlsx").write_bytes(data[: len(data) // 2])
     case("load", "truncated_xlsx", "not a complete XLSX file")
+
+    def header_only(tables: Tables) -> None:
+        tables["enterprises"] = tables["enterprises"].iloc[:0]
+
+    load_case("enterprises_header_only", "holds no rows", header_only)
     load_case(
         "too_many_rows",
         "over the limit (set by RONGHE_MAX_ROWS)",
@@ -243,6 +248,18 @@ def build_score() -> None:
         "assessment_id,framework_id,indicator_id,answer\na,dcmm,x,\xff\n".encode("latin-1")
     )
     case("score", "not_utf8.csv", "not UTF-8 text")
+    (folder / "ragged.csv").write_text(
+        "assessment_id,framework_id,indicator_id,answer\na,dcmm,x,1,surplus,cells\n",
+        encoding="utf-8",
+    )
+    case("score", "ragged.csv", "cannot read")
+    (folder / "bom_only.csv").write_bytes(b"\xef\xbb\xbf")
+    case("score", "bom_only.csv", "No columns to parse")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("hello.txt", "not a workbook")
+    (folder / "zip_not_xlsx.xlsx").write_bytes(buffer.getvalue())
+    case("score", "zip_not_xlsx.xlsx", "cannot read")
     (folder / "wrong_type.txt").write_text("hello", encoding="utf-8")
     case("score", "wrong_type.txt", "unsupported file type")
     answers.to_csv(folder / "unwritable_output.csv", index=False)
