@@ -8,6 +8,7 @@ Used by ``ronghe score``; errors are ``TableError`` naming the file, row and col
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final
 
@@ -15,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from assessment import columns as c
+from assessment import validation
 from assessment.composite import composite_index
 from assessment.identity import size_classes
 from assessment.peers import (
@@ -30,7 +32,6 @@ from assessment.tabular import (
     TableError,
     file_row,
     find_table,
-    numeric_column,
     read_table,
     require_columns,
 )
@@ -49,7 +50,9 @@ def read_input(path: Path) -> tuple[pd.DataFrame, Path, pd.DataFrame | None]:
     """The answers, the file they came from and, for a data set, assessment context.
 
     The context has one row per assessment_id with the assessments table's columns (``uscc``,
-    ``year``, ``frameworks`` …) and ``path`` (the enterprise's production type) when known.
+    ``year``, ``frameworks`` …) and ``path`` (the enterprise's production type) when known. A
+    data set's tables are checked against each other first (``assessment.validation``, the
+    same checks ``ronghe load`` makes).
     """
     if not path.exists():
         raise TableError(path, "输入不存在", "input does not exist")
@@ -57,13 +60,30 @@ def read_input(path: Path) -> tuple[pd.DataFrame, Path, pd.DataFrame | None]:
         return _answers_table(path), path, None
     source = find_table(path, "answers")
     answers = _answers_table(source)
-    return answers, source, _context(path)
+    assessments, assessments_path = _optional_table(path, "assessments")
+    if assessments is None:
+        return answers, source, None
+    require_columns(assessments, (c.ASSESSMENT_ID,), assessments_path)
+    enterprises, enterprises_path = _optional_table(path, "enterprises")
+    sources = validation.Sources(enterprises_path, assessments_path, source)
+    firms, checked = validation.check_tables(enterprises, assessments, answers, sources)
+    return answers, source, dataset_context(checked, assessments_path, firms)
+
+
+def _optional_table(directory: Path, stem: str) -> tuple[pd.DataFrame | None, Path]:
+    try:
+        found = find_table(directory, stem)
+    except TableError:
+        return None, directory / stem
+    return read_table(found), found
 
 
 def _answers_table(path: Path) -> pd.DataFrame:
     """The answers file, stripped, with each row's file position in ``_row``."""
     table = read_table(path)
     require_columns(table, ANSWER_COLUMNS, path)
+    if table.empty:
+        raise TableError(path, "没有任何答案（只有表头）", "holds no answers (only a header)")
     for column in ANSWER_COLUMNS:
         table[column] = table[column].str.strip()
     for column in ANSWER_COLUMNS[:3]:
@@ -81,34 +101,25 @@ def _no_blanks(table: pd.DataFrame, column: str, path: Path) -> None:
         )
 
 
-def _context(directory: Path) -> pd.DataFrame | None:
-    """Assessment context from the optional assessments and enterprises tables."""
-    try:
-        assessments_path = find_table(directory, "assessments")
-    except TableError:
-        return None
-    assessments = read_table(assessments_path)
-    require_columns(assessments, (c.ASSESSMENT_ID,), assessments_path)
+def dataset_context(
+    assessments: pd.DataFrame,
+    assessments_path: Path,
+    enterprises: pd.DataFrame | None,
+) -> pd.DataFrame:
+    """Per-assessment context (see :func:`read_input`) from checked assessments and, when
+    given, checked enterprises (:mod:`assessment.validation`)."""
     context = assessments.drop_duplicates(c.ASSESSMENT_ID).set_index(c.ASSESSMENT_ID)
     context.attrs["source"] = assessments_path
-    try:
-        enterprises_path = find_table(directory, "enterprises")
-    except TableError:
-        return context
-    enterprises = read_table(enterprises_path)
-    if c.USCC not in enterprises.columns or c.USCC not in context.columns:
+    if enterprises is None or c.USCC not in context.columns:
         return context
     firms = enterprises.drop_duplicates(c.USCC).set_index(c.USCC)
     if c.PRODUCTION_TYPE in firms.columns:
         context[c.PATH] = context[c.USCC].map(firms[c.PRODUCTION_TYPE])
     if {c.INDUSTRY_CODE, c.REGION_CODE, c.EMPLOYEES, c.REVENUE_WAN} <= set(firms.columns):
-        employees = numeric_column(enterprises, c.EMPLOYEES, enterprises_path)
-        revenue = numeric_column(enterprises, c.REVENUE_WAN, enterprises_path)
-        sizes = size_classes(employees, revenue).astype(object)
-        sizes.index = enterprises[c.USCC]
+        sizes = size_classes(firms[c.EMPLOYEES], firms[c.REVENUE_WAN]).astype(object)
         for column in (c.INDUSTRY_CODE, c.REGION_CODE):
             context[column] = context[c.USCC].map(firms[column])
-        context[SIZE_CLASS] = context[c.USCC].map(sizes[~sizes.index.duplicated()])
+        context[SIZE_CLASS] = context[c.USCC].map(sizes)
     return context
 
 
@@ -155,12 +166,7 @@ def score_answers(
     """
     answers = _with_versions(answers, source, context)
     overall = []
-    for (framework_id, version), group in answers.groupby(
-        [c.FRAMEWORK_ID, FRAMEWORK_VERSION], sort=False
-    ):
-        framework = _framework(str(framework_id), str(version), group, source, context)
-        _check_rows(group, framework, source)
-        paths = _paths(group, framework, source, context)
+    for framework, group, paths in _checked_groups(answers, source, context):
         try:
             result = score(
                 group[list(ANSWER_COLUMNS[:1] + ANSWER_COLUMNS[2:])], framework, paths=paths
@@ -169,6 +175,30 @@ def score_answers(
             raise _row_error(exc, group, source) from exc
         overall.append(result.overall.assign(**{c.FRAMEWORK_ID: framework.id}))
     return _wide(pd.concat(overall, ignore_index=True), answers, context, k)
+
+
+def _checked_groups(
+    answers: pd.DataFrame, source: Path, context: pd.DataFrame | None
+) -> Iterator[tuple[Framework, pd.DataFrame, pd.Series | None]]:
+    """Per framework version: the framework, its answers (every row checked) and the paths."""
+    for (framework_id, version), group in answers.groupby(
+        [c.FRAMEWORK_ID, FRAMEWORK_VERSION], sort=False
+    ):
+        framework = _framework(str(framework_id), str(version), group, source, context)
+        _check_rows(group, framework, source)
+        yield framework, group, _paths(group, framework, source, context)
+
+
+def check_answers(answers: pd.DataFrame, source: Path, context: pd.DataFrame | None) -> None:
+    """Every answer checked as ``score_answers`` checks it (unknown frameworks, versions and
+    indicators, repeated and invalid answers), without scoring: what ``ronghe load`` stores
+    is what ``ronghe score`` accepts."""
+    table = answers[list(ANSWER_COLUMNS)].astype(str).apply(lambda column: column.str.strip())
+    if FRAMEWORK_VERSION in answers.columns:
+        table[FRAMEWORK_VERSION] = answers[FRAMEWORK_VERSION].astype(str)
+    table[_ROW] = np.arange(len(table))
+    for _ in _checked_groups(_with_versions(table, source, context), source, context):
+        pass
 
 
 def _with_versions(

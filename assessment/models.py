@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from assessment import append_only, length_checks
+
 # Stable constraint names on every backend (Alembic compares and drops constraints by name).
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(column_0_label)s",
@@ -102,6 +104,7 @@ class Enterprise(EnterpriseBase, table=True):
     confirmed_by: int | None = None  # user id; no FK, which would make a cycle with app_user
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})  # +1 per update
 
 
 # Accounts
@@ -272,6 +275,10 @@ class AuthSession(SQLModel, table=True):
     last_seen_at: datetime | None = None
     revoked_at: datetime | None = None
     revoked_by: int | None = None  # user id; no FK, like the audit log it outlives accounts
+
+
+append_only.attach(SQLModel.metadata.tables["audit_event"])  # the database refuses changes
+length_checks.attach(SQLModel.metadata)  # text lengths checked on SQLite too
 
 
 __all__ = [

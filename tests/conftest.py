@@ -97,6 +97,8 @@ def postgres_engine(postgres_database: str) -> Iterator[Engine]:
 def _empty_postgres(engine: Engine) -> None:
     tables = [t.name for t in SQLModel.metadata.sorted_tables if t.name not in REFERENCE_TABLES]
     with engine.begin() as connection:
+        # the audit log refuses TRUNCATE by trigger; the test owner switches triggers off here
+        connection.execute(text("SET LOCAL session_replication_role = replica"))
         connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
 
 

@@ -21,9 +21,9 @@ from assessment.auditlog.actions import (
     Label,
     action_label,
 )
-from assessment.models import AuditEvent, Enterprise, Role, User
+from assessment.models import Enterprise, Role, User
 from assessment.repo.access import require_role
-from assessment.repo.audit import ANONYMOUS_ACTOR, SYSTEM_ACTOR
+from assessment.repo.audit import ANONYMOUS_ACTOR, SYSTEM_ACTOR, AuditRecord
 
 CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "CST")  # UTC+8 all year, no daylight saving
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S %Z"
@@ -61,7 +61,7 @@ def china_time(moment: datetime) -> str:
 
 
 def readable_events(
-    session: Session, *, actor: User, events: Sequence[AuditEvent], language: str
+    session: Session, *, actor: User, events: Sequence[AuditRecord], language: str
 ) -> list[AuditRow]:
     """``events`` in words, naming target accounts and enterprises (admins only)."""
     require_role(actor, Role.ADMIN)
@@ -80,7 +80,7 @@ def readable_events(
     ]
 
 
-def _actor(event: AuditEvent, language: str) -> str:
+def _actor(event: AuditRecord, language: str) -> str:
     # rows written before sign-in attempts were recorded as anonymous name the account as actor
     if event.action in ATTEMPTS or event.actor_username == ANONYMOUS_ACTOR:
         return ANONYMOUS.get(language)
@@ -89,7 +89,7 @@ def _actor(event: AuditEvent, language: str) -> str:
     return event.actor_username
 
 
-def _names(session: Session, events: Iterable[AuditEvent]) -> dict[tuple[str, str], str]:
+def _names(session: Session, events: Iterable[AuditRecord]) -> dict[tuple[str, str], str]:
     wanted: dict[str, set[int]] = {"user": set(), "enterprise": set()}
     for event in events:
         if event.object_type in wanted:
@@ -110,7 +110,7 @@ def _names(session: Session, events: Iterable[AuditEvent]) -> dict[tuple[str, st
     return names
 
 
-def _target(event: AuditEvent, names: Mapping[tuple[str, str], str], language: str) -> str:
+def _target(event: AuditRecord, names: Mapping[tuple[str, str], str], language: str) -> str:
     kind = OBJECT_TYPES.get(event.object_type)
     kind_text = kind.get(language) if kind else event.object_type
     if event.object_type == "user":
@@ -128,7 +128,7 @@ def _target(event: AuditEvent, names: Mapping[tuple[str, str], str], language: s
     return f"{kind_text} {ids}".strip()
 
 
-def _shown_detail(event: AuditEvent) -> dict[str, Any]:
+def _shown_detail(event: AuditRecord) -> dict[str, Any]:
     """The detail minus the username that the target column already names."""
     if event.object_type == "user" and (event.object_ids or event.action in ATTEMPTS):
         return {k: v for k, v in event.detail.items() if k != "username"}

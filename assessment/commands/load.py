@@ -36,19 +36,26 @@ def run(args: argparse.Namespace) -> int:
     from assessment.demo import DemoData
     from assessment.repo.loading import load_dataset
     from assessment.repo.reference_data import sync_reference_data
+    from assessment.tabular import TableError
+    from assessment.validation import Sources
 
     if not args.directory.is_dir():
         raise CommandError(f"目录不存在 / no such folder: {args.directory}")
     try:
+        sources = Sources.of_directory(args.directory)
         data = DemoData.read(args.directory)
-    except (OSError, ValueError) as exc:
+    except TableError as exc:
+        raise CommandError(str(exc)) from exc
+    except OSError as exc:
         raise CommandError(f"无法读取数据集 / cannot read the data set: {exc}") from exc
     engine = make_engine()
     try:
         migrate(engine)
         with Session(engine) as session:
             sync_reference_data(session)
-        report = load_dataset(engine, data, actor_username="load", score=not args.no_score)
+        report = load_dataset(
+            engine, data, actor_username="load", score=not args.no_score, sources=sources
+        )
     except RepositoryError as exc:
         raise CommandError(f"{exc.message_zh} / {exc.message_en}") from exc
     finally:

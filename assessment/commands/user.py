@@ -14,8 +14,13 @@ from sqlmodel import Session, col, select
 
 from assessment.cli import CommandError
 from assessment.db import make_engine
-from assessment.models import Enterprise, Role, User
-from assessment.repo.accounts import assign_consultant, create_user, generate_password
+from assessment.models import Enterprise, Role
+from assessment.repo.accounts import (
+    assign_consultant,
+    create_user,
+    generate_password,
+    get_user_by_username,
+)
 from assessment.repo.errors import RepositoryError
 
 
@@ -89,9 +94,7 @@ def run_assign(args: argparse.Namespace) -> int:
     engine = make_engine()
     try:
         with Session(engine) as session:
-            consultant = session.exec(
-                select(User).where(col(User.username) == args.consultant)
-            ).first()
+            consultant = get_user_by_username(session, username=args.consultant)
             if consultant is None or consultant.id is None:
                 raise CommandError(f"未找到用户 {args.consultant} / no user {args.consultant}")
             ids = [_enterprise_id(session, uscc) for uscc in args.enterprise]

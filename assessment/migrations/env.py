@@ -53,6 +53,9 @@ def run_migrations_online() -> None:
     engine = make_engine(_url())
     try:
         with engine.connect() as connection:
+            if connection.dialect.name == "sqlite":  # batch mode rebuilds referenced tables
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                connection.commit()
             _configure(connection)
             with context.begin_transaction():
                 context.run_migrations()

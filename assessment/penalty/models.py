@@ -22,6 +22,19 @@ from assessment.penalty.rules import load_rules
 # JSON carries them as numbers.
 Money = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
 Percent = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
+# Inputs: finite and within a bound no real fine reaches (¥10^12, or 10^12 times the gains),
+# so the arithmetic and its JSON output stay exact and finite.
+MAX_INPUT = Decimal(10) ** 12
+InputMoney = Annotated[
+    Decimal,
+    Field(allow_inf_nan=False, le=MAX_INPUT, ge=-MAX_INPUT),
+    PlainSerializer(float, return_type=float, when_used="json"),
+]
+InputPercent = Annotated[
+    Decimal,
+    Field(allow_inf_nan=False, le=MAX_INPUT, ge=-MAX_INPUT),
+    PlainSerializer(float, return_type=float, when_used="json"),
+]
 
 MAX_MOVEMENT = Decimal(10)
 
@@ -66,9 +79,9 @@ class FineProvision(_Frozen):
 
     law: str = ""
     kind: Literal["amount", "multiple"] = "amount"
-    minimum: Money = Decimal(0)
-    maximum: Money
-    illegal_gains: Money | None = None
+    minimum: InputMoney = Decimal(0)
+    maximum: InputMoney
+    illegal_gains: InputMoney | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> FineProvision:
@@ -99,8 +112,8 @@ class FineProvision(_Frozen):
 class Movement(_Frozen):
     """Article 11(3): movement of the 30 % and 70 % boundaries, in percentage points (±10)."""
 
-    lower: Percent = Decimal(0)
-    upper: Percent = Decimal(0)
+    lower: InputPercent = Decimal(0)
+    upper: InputPercent = Decimal(0)
     reason: str = ""
 
     @model_validator(mode="before")
@@ -165,7 +178,7 @@ class Violation(_Frozen):
     movement: Movement = Movement()
     warning_only: bool = False
     decision: Decision | None = None
-    proposed_fine: Money | None = None
+    proposed_fine: InputMoney | None = None
     responsible_persons: tuple[ResponsiblePerson, ...] = ()
 
     @field_validator("circumstances")

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from assessment import reference
 from assessment.models import ConsultantAssignment, Enterprise, Role, User
-from assessment.repo.errors import AccessDenied
+from assessment.repo.errors import AccessDenied, ValidationFailed
 
 PREFIX_DIGITS = {
     reference.RegionLevel.PROVINCE: 2,
@@ -30,8 +30,15 @@ def jurisdiction_prefix(region_code: str) -> str:
 
 
 def region_condition(region_code: str) -> ColumnElement[bool]:
-    """SQL condition: ``Enterprise.region_code`` lies within ``region_code``."""
-    prefix = jurisdiction_prefix(region_code)
+    """SQL condition: ``Enterprise.region_code`` lies within ``region_code``; ValidationFailed
+    for a string that is not a 6-digit region code."""
+    try:
+        prefix = jurisdiction_prefix(region_code)
+    except (ValueError, TypeError) as exc:
+        shown = region_code[:20] if isinstance(region_code, str) else type(region_code).__name__
+        raise ValidationFailed(
+            f"“{shown}”不是 6 位行政区划代码。", f"'{shown}' is not a 6-digit region code."
+        ) from exc
     upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)  # "3201" → "3202": a half-open range
     column = col(Enterprise.region_code)
     return and_(column >= prefix, column < upper)
@@ -76,9 +83,25 @@ def readable_enterprise(session: Session, *, actor: User, enterprise_id: int) ->
     return found
 
 
+# Who may do what: the table in docs/access.md (tests/integration/test_jurisdiction.py checks
+# that the document and these constants agree).
 WRITERS_OF_DRAFTS = (Role.ENTERPRISE, Role.CONSULTANT, Role.ADMIN)
+SUBMITTERS = WRITERS_OF_DRAFTS  # the enterprise, or its consultant on its behalf (or an admin)
 WRITERS_OF_PROFILES = (Role.ENTERPRISE, Role.CONSULTANT, Role.BUREAU, Role.ADMIN)
 REVIEWERS = (Role.BUREAU, Role.ADMIN)
+
+# Profile fields each role may change. Region and the size-defining figures decide which bureau
+# reviews an enterprise and its size class: only the bureau (inside its jurisdiction) and admins
+# change them; an enterprise or its consultant asks its bureau. The credit code is the identity
+# of the record and is never changed by an update.
+_OWN_PROFILE = frozenset({"name", "industry_code", "production_type"})
+_REGISTRY = _OWN_PROFILE | {"region_code", "employees", "revenue_wan"}
+PROFILE_FIELDS: dict[Role, frozenset[str]] = {
+    Role.ENTERPRISE: _OWN_PROFILE,
+    Role.CONSULTANT: _OWN_PROFILE,
+    Role.BUREAU: _REGISTRY,
+    Role.ADMIN: _REGISTRY,
+}
 
 
 def writable_enterprise(

@@ -4,7 +4,9 @@ assignments. There is no built-in default password: the first admin is made by
 
 from __future__ import annotations
 
+import functools
 import secrets
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -12,15 +14,21 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import or_
-from sqlmodel import Session, col, func, select
+from sqlalchemy import case, literal, or_, update
+from sqlmodel import Session, SQLModel, col, func, select
 
 from assessment.models import ConsultantAssignment, Enterprise, Role, User, utcnow
 from assessment.password_policy import check_password
 from assessment.repo import audit, sessions
 from assessment.repo.access import require_role, stored_id
 from assessment.repo.enterprises import check_region_code
-from assessment.repo.errors import AccountLocked, LoginFailed, NotFound, ValidationFailed
+from assessment.repo.errors import (
+    AccessDenied,
+    AccountLocked,
+    LoginFailed,
+    NotFound,
+    ValidationFailed,
+)
 from assessment.settings import get_settings
 
 Clock = Callable[[], datetime]
@@ -38,6 +46,65 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _HASHER.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+@functools.lru_cache(maxsize=4)
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """A hash of a random password made with ``hasher``'s parameters (one per hasher)."""
+    return hasher.hash(secrets.token_urlsafe(16))
+
+
+def _verify_or_waste(password_hash: str | None, password: str) -> bool:
+    """Verify ``password``; without a usable hash verify against a dummy hash instead, so an
+    unknown username, an inactive account or a missing password costs the time of a wrong
+    password (the answer is then always False)."""
+    if password_hash is None:
+        verify_password(_dummy_hash(_HASHER), password)
+        return False
+    return verify_password(password_hash, password)
+
+
+USERNAME_MAX = 64
+USERNAME_PUNCTUATION = frozenset("._-@")
+
+
+def normalise_username(username: str) -> str:
+    """The canonical form of a username: NFKC, case-folded, surrounding spaces removed.
+
+    Full-width ``ＡＤＭＩＮ`` and ``Admin`` both become ``admin``. Usernames are stored in this
+    form, so the unique constraint makes them unique after normalisation.
+    """
+    return unicodedata.normalize("NFKC", username).casefold().strip()
+
+
+def _is_han(char: str) -> bool:
+    return unicodedata.name(char, "").startswith("CJK UNIFIED IDEOGRAPH")
+
+
+def check_username(username: str) -> str:
+    """The normalised username, or :class:`ValidationFailed`.
+
+    Allowed after normalisation: ASCII letters and digits, ``. _ - @`` and Chinese characters
+    (CJK unified ideographs). Control, format (zero-width) and letters of other scripts are
+    refused, so a Cyrillic look-alike (``аdmin``) cannot sit beside ``admin``.
+    """
+    name = normalise_username(username)
+    if not name or len(name) > USERNAME_MAX:
+        raise ValidationFailed(
+            f"用户名不能为空且不超过 {USERNAME_MAX} 个字符。",
+            f"The username must be 1 to {USERNAME_MAX} characters.",
+        )
+    for char in name:
+        if not ((char.isascii() and char.isalnum()) or char in USERNAME_PUNCTUATION) and not (
+            _is_han(char)
+        ):
+            shown = f"U+{ord(char):04X}"
+            raise ValidationFailed(
+                f"用户名只能包含英文字母、数字、汉字和 . _ - @（不允许 {shown}）。",
+                f"A username may contain only letters a-z, digits, Chinese characters and "
+                f". _ - @ ({shown} is not allowed).",
+            )
+    return name
 
 
 def generate_password() -> str:
@@ -68,11 +135,7 @@ def create_user(
     if actor is not None:
         require_role(actor, Role.ADMIN)
     role = _role(role)
-    username = username.strip()
-    if not username or len(username) > 64:
-        raise ValidationFailed(
-            "用户名不能为空且不超过 64 个字符。", "The username must be 1 to 64 characters."
-        )
+    username = check_username(username)
     if session.exec(select(User).where(col(User.username) == username)).first() is not None:
         raise ValidationFailed(f"用户名“{username}”已存在。", f"Username '{username}' is taken.")
     _check_password(password)
@@ -127,38 +190,97 @@ def _role(role: Role | str) -> Role:
 def authenticate(session: Session, *, username: str, password: str, clock: Clock = utcnow) -> User:
     """Check a login; records success or failure in the audit log.
 
+    Lock-out is counted in the database: before the password is checked, one attempt is claimed
+    by a single conditional ``UPDATE`` (``failed_logins + 1``, setting ``locked_until`` when the
+    limit is reached), so however many logins run in parallel, at most ``lockout_attempts``
+    passwords are checked per lock period. A correct password resets the counter.
+
+    An unknown username, an inactive account and a wrong password take the same time (a dummy
+    Argon2 verification is made when there is no hash to check).
+
     Raises:
         AccountLocked: after ``lockout_attempts`` failures, for ``lockout_minutes``.
         LoginFailed: unknown user, inactive account or wrong password (indistinguishable).
     """
     settings = get_settings()
     now = clock()
-    user = session.exec(select(User).where(col(User.username) == username.strip())).first()
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        _log_login(session, user, username, "login.locked", now)
-        raise AccountLocked(user.locked_until)
-    ok = (
-        user is not None
-        and user.is_active
-        and user.password_hash is not None
-        and verify_password(user.password_hash, password)
+    name = normalise_username(username)
+    user = (
+        session.exec(select(User).where(col(User.username) == name)).first()
+        if 0 < len(name) <= USERNAME_MAX
+        else None
     )
-    if user is None or not ok:
-        if user is not None:
-            user.failed_logins += 1
-            if user.failed_logins >= settings.lockout_attempts:
-                user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
-                user.failed_logins = 0
-            session.add(user)
-        _log_login(session, user, username, "login.failure", now)
+    if user is None:
+        _verify_or_waste(None, password)
+        _log_login(session, None, _shown_username(username), "login.failure", now)
         raise LoginFailed()
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
-    session.add(user)
-    _log_login(session, user, username, "login.success", now)
+    user_id = stored_id(user.id)
+    session.commit()  # end the read so the claim below starts its own write transaction
+    claimed = _claim_attempt(
+        session, user_id, now, settings.lockout_attempts, settings.lockout_minutes
+    )
+    if claimed is None:
+        session.refresh(user)
+        _log_login(session, user, name, "login.locked", now)
+        raise AccountLocked(user.locked_until or now)
+    session.refresh(user)
+    ok = _verify_or_waste(user.password_hash if user.is_active else None, password)
+    if not ok:
+        _log_login(session, user, name, "login.failure", now)
+        raise LoginFailed()
+    # Reset the count only if no other attempt was claimed since ours: guesses running in
+    # parallel with a correct login keep their count (and a lock they reached).
+    session.execute(
+        update(User)
+        .where(col(User.id) == user_id, col(User.failed_logins) == claimed)
+        .values(failed_logins=0, locked_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(User)
+        .where(col(User.id) == user_id)
+        .values(last_login_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    _log_login(session, user, name, "login.success", now)
     session.refresh(user)
     return user
+
+
+_LOCKED_UNTIL_TYPE = SQLModel.metadata.tables["app_user"].c.locked_until.type
+
+
+def _claim_attempt(
+    session: Session, user_id: int, now: datetime, limit: int, minutes: int
+) -> int | None:
+    """Count one login attempt atomically and return the count it reached; None (nothing
+    changed) while the account is locked. After a lock has run out the count starts at one."""
+    locked_until = col(User.locked_until)
+    expired = locked_until.is_not(None) & (locked_until <= now)
+    count = case((expired, 1), else_=col(User.failed_logins) + 1)
+    until = now + timedelta(minutes=minutes)
+    result = session.execute(
+        update(User)
+        .where(col(User.id) == user_id, locked_until.is_(None) | (locked_until <= now))
+        .values(
+            failed_logins=count,
+            locked_until=case(
+                (count >= limit, literal(until, type_=_LOCKED_UNTIL_TYPE)), else_=None
+            ),
+        )
+        .returning(col(User.failed_logins))
+        .execution_options(synchronize_session=False)
+    ).first()
+    session.commit()
+    return None if result is None else int(result[0])
+
+
+def _shown_username(username: str) -> str:
+    """What the audit log keeps of a username that matched no account: its normalised form,
+    printable characters only, cut to the column's length (never the whole input)."""
+    name = normalise_username(username[: USERNAME_MAX * 4])
+    printable = "".join(ch if ch.isprintable() else "\ufffd" for ch in name)
+    return printable[:USERNAME_MAX]
 
 
 def _log_login(
@@ -176,6 +298,10 @@ def set_password(session: Session, *, actor: User | None, user_id: int, password
     user = _user(session, user_id)
     if actor is not None and actor.id != user_id:
         require_role(actor, Role.ADMIN)
+    if actor is not None and actor.id == user_id and not (actor.is_active and user.is_active):
+        raise AccessDenied(
+            "已停用的账户不能修改密码。", "A deactivated account cannot change its password."
+        )
     _check_password(password)
     user.password_hash = hash_password(password)
     user.failed_logins = 0
@@ -196,7 +322,8 @@ def _user(session: Session, user_id: int) -> User:
 
 def get_user_by_username(session: Session, *, username: str) -> User | None:
     """The account with this username, if any."""
-    return session.exec(select(User).where(col(User.username) == username)).first()
+    name = normalise_username(username)
+    return session.exec(select(User).where(col(User.username) == name)).first()
 
 
 def list_users(session: Session, *, actor: User) -> Sequence[User]:

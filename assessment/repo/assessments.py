@@ -35,6 +35,7 @@ from assessment.models import (
 from assessment.repo import audit
 from assessment.repo.access import (
     REVIEWERS,
+    SUBMITTERS,
     WRITERS_OF_DRAFTS,
     require_role,
     scope_condition,
@@ -111,11 +112,24 @@ def list_assessments(
     if enterprise_id is not None:
         query = query.where(col(Assessment.enterprise_id) == enterprise_id)
     if status is not None:
-        query = query.where(col(Assessment.status) == Status(status).value)
+        query = query.where(col(Assessment.status) == _status(status).value)
     if year is not None:
         query = query.where(col(Assessment.year) == year)
     query = query.order_by(col(Assessment.year).desc(), col(Assessment.id))
     return session.exec(query.limit(limit) if limit is not None else query).all()
+
+
+def _status(status: Status | str) -> Status:
+    """``status`` as a Status, or ValidationFailed listing the known ones."""
+    try:
+        return Status(status)
+    except ValueError as exc:
+        names = ", ".join(Status)
+        shown = str(status)[:40]
+        raise ValidationFailed(
+            f"未知的评估状态“{shown}”，可选：{names}。",
+            f"Unknown assessment status '{shown}'; choose one of {names}.",
+        ) from exc
 
 
 def get_answers(session: Session, *, actor: User, assessment_id: int) -> pd.DataFrame:
@@ -402,6 +416,7 @@ def submit_assessment(
         IncompleteAssessment: with the number of missing required answers per framework.
         ConflictError: someone saved in between (nothing changes).
     """
+    require_role(actor, *SUBMITTERS)
     assessment = _editable(session, actor, assessment_id)
     resubmit = Status(assessment.status) is Status.RETURNED
     try:
@@ -585,7 +600,9 @@ def results_frame(
         sa_select(*columns)
         .join(Assessment, col(Assessment.id) == col(FrameworkResult.assessment_id))
         .join(Enterprise, col(Enterprise.id) == col(Assessment.enterprise_id))
-        .where(scope_condition(actor), col(Assessment.status).in_([s.value for s in statuses]))
+        .where(
+            scope_condition(actor), col(Assessment.status).in_([_status(s).value for s in statuses])
+        )
     )
     if year is not None:
         query = query.where(col(Assessment.year) == year)

@@ -1,9 +1,13 @@
-"""The audit log: who did what, when. Append-only: there is no update or delete function."""
+"""The audit log: who did what, when. Append-only: there is no update or delete function, the
+database refuses UPDATE, DELETE and TRUNCATE (``assessment.append_only``), and reads return
+frozen :class:`AuditRecord` copies rather than live ORM rows."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import String, and_, cast, func, or_
@@ -91,6 +95,34 @@ def record_export(
     session.commit()
 
 
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    """One audit event as read: immutable, detached from the session."""
+
+    id: int
+    at: datetime
+    actor_id: int | None
+    actor_username: str
+    action: str
+    object_type: str
+    object_ids: list[str]  # a copy (lists compare equal to the stored JSON)
+    detail: Mapping[str, Any]
+
+    @classmethod
+    def of(cls, event: AuditEvent) -> AuditRecord:
+        """A frozen copy of a stored event."""
+        return cls(
+            id=int(event.id or 0),
+            at=event.at,
+            actor_id=event.actor_id,
+            actor_username=event.actor_username,
+            action=event.action,
+            object_type=event.object_type,
+            object_ids=list(event.object_ids),
+            detail=MappingProxyType(dict(event.detail)),
+        )
+
+
 def list_audit_events(
     session: Session,
     *,
@@ -103,8 +135,8 @@ def list_audit_events(
     until: datetime | None = None,
     limit: int = 500,
     offset: int = 0,
-) -> list[AuditEvent]:
-    """Audit events, newest first (admins only; others get AccessDenied)."""
+) -> list[AuditRecord]:
+    """Audit events, newest first, as read-only records (admins only; others get AccessDenied)."""
     require_role(actor, Role.ADMIN)
     query = select(AuditEvent)
     if action is not None:
@@ -121,12 +153,15 @@ def list_audit_events(
     events = list(session.exec(query.offset(offset).limit(limit if object_id is None else None)))
     if object_id is not None:  # JSON list membership: filtered here, portable across backends
         events = [e for e in events if object_id in e.object_ids][:limit]
-    return events
+    records = [AuditRecord.of(e) for e in events]
+    for event in events:
+        session.expunge(event)  # nothing read here can be flushed back
+    return records
 
 
 def search_audit_events(
     session: Session, *, actor: User, query: str, limit: int = 500
-) -> list[AuditEvent]:
+) -> list[AuditRecord]:
     """Events, newest first, matching ``query`` (admins only): an action id prefix
     (``login``, ``user.create``), words of an action's label in either language (登录失败,
     "password"), the acting username, or the target account's or enterprise's name, username or
@@ -148,13 +183,18 @@ def search_audit_events(
             and_(col(AuditEvent.object_type) == object_type, ids_text.contains(f'"{i}"'))
             for i in ids
         ]
-    events = session.exec(
-        select(AuditEvent)
-        .where(or_(*conditions))
-        .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
-        .limit(limit)
+    events = list(
+        session.exec(
+            select(AuditEvent)
+            .where(or_(*conditions))
+            .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
+            .limit(limit)
+        )
     )
-    return list(events)
+    records = [AuditRecord.of(e) for e in events]
+    for event in events:
+        session.expunge(event)  # nothing read here can be flushed back
+    return records
 
 
 def _named_objects(session: Session, needle: str) -> dict[str, list[int]]:

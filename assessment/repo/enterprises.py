@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from assessment import identity, reference
+from assessment import identity, reference, validation
 from assessment.models import (
     ConsultantAssignment,
     Enterprise,
@@ -20,6 +20,7 @@ from assessment.models import (
 )
 from assessment.repo import audit
 from assessment.repo.access import (
+    PROFILE_FIELDS,
     WRITERS_OF_PROFILES,
     readable_enterprise,
     region_condition,
@@ -28,9 +29,9 @@ from assessment.repo.access import (
     stored_id,
     writable_enterprise,
 )
-from assessment.repo.errors import AccessDenied, InvalidState, ValidationFailed
+from assessment.repo.errors import AccessDenied, InvalidState, ProfileConflict, ValidationFailed
 
-PRODUCTION_TYPES = ("discrete", "process")
+PRODUCTION_TYPES = validation.PRODUCTION_TYPES
 
 
 def check_region_code(code: str) -> str:
@@ -74,17 +75,14 @@ def check_uscc(code: str) -> str:
 
 
 def _derive(values: dict[str, Any]) -> dict[str, Any]:
-    """Size class and above-designated-size flag from employees and revenue (None if unknown)."""
+    """Size class and above-designated-size flag from employees and revenue (None if unknown),
+    after the profile passed the shared checks (``assessment.validation.check_profile``)."""
+    validation.check_profile(values)
     employees, revenue = values.get("employees"), values.get("revenue_wan")
     size = None
     if employees is not None and revenue is not None:
         size = identity.size_class(employees, revenue).value
     above = identity.is_above_designated_size(revenue) if revenue is not None else False
-    if values.get("production_type", "discrete") not in PRODUCTION_TYPES:
-        raise ValidationFailed(
-            "生产类型须为 discrete（离散）或 process（流程）。",
-            "Production type must be discrete or process.",
-        )
     return {"size_class": size, "above_designated_size": above}
 
 
@@ -135,13 +133,35 @@ def _in_jurisdiction(actor: User, region_code: str) -> bool:
 
 
 def update_enterprise(
-    session: Session, *, actor: User, enterprise_id: int, data: EnterpriseUpdate
+    session: Session,
+    *,
+    actor: User,
+    enterprise_id: int,
+    data: EnterpriseUpdate,
+    base_version: int | None = None,
 ) -> Enterprise:
-    """Change an enterprise's profile (within the actor's scope); re-derives the size class."""
+    """Change an enterprise's profile (within the actor's scope); re-derives the size class.
+
+    Which fields each role may change is ``PROFILE_FIELDS`` (docs/access.md): a field whose value
+    does not change is not a change. The write claims the next ``version`` in one conditional
+    UPDATE, as drafts do: an update based on ``base_version`` (default: the version read here)
+    that someone else has already moved on is refused and changes nothing.
+
+    Raises:
+        AccessDenied: outside the actor's scope, or a field its role may not change (the
+            message names the fields and who changes them).
+        ProfileConflict: someone saved the profile in between.
+    """
     enterprise = writable_enterprise(
         session, actor=actor, enterprise_id=enterprise_id, roles=WRITERS_OF_PROFILES
     )
-    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    base = enterprise.version if base_version is None else base_version
+    changes = {
+        key: value
+        for key, value in data.model_dump(exclude_unset=True, exclude_none=True).items()
+        if value != getattr(enterprise, key)
+    }
+    _check_profile_fields(actor, changes)
     if "region_code" in changes:
         changes["region_code"] = check_region_code(changes["region_code"])
         if Role(actor.role) is Role.BUREAU and not _in_jurisdiction(actor, changes["region_code"]):
@@ -153,10 +173,16 @@ def update_enterprise(
     merged = {**enterprise.model_dump(), **changes}
     changes.update(_derive(merged))
     before = {key: getattr(enterprise, key) for key in changes}
-    for key, value in changes.items():
-        setattr(enterprise, key, value)
-    enterprise.updated_at = utcnow()
-    session.add(enterprise)
+    claimed = session.execute(
+        update(Enterprise)
+        .where(col(Enterprise.id) == enterprise_id, col(Enterprise.version) == base)
+        .values(**changes, version=base + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        session.refresh(enterprise)
+        raise ProfileConflict(base_version=base, current_version=enterprise.version)
     audit.record(
         session,
         actor=actor,
@@ -168,6 +194,19 @@ def update_enterprise(
     session.commit()
     session.refresh(enterprise)
     return enterprise
+
+
+def _check_profile_fields(actor: User, changes: dict[str, Any]) -> None:
+    """AccessDenied naming the fields of ``changes`` that the actor's role may not change."""
+    refused = sorted(set(changes) - PROFILE_FIELDS[Role(actor.role)])
+    if refused:
+        names = ", ".join(refused)
+        raise AccessDenied(
+            f"您的角色不能修改这些企业信息：{names}。所在地区、从业人员和营业收入由企业所在辖区的"
+            "工信主管部门修改，请向其提出。",
+            f"Your role cannot change these profile fields: {names}. Region, employees and "
+            "revenue are changed by the enterprise's bureau; ask it to make the change.",
+        )
 
 
 def confirm_enterprise(session: Session, *, actor: User, enterprise_id: int) -> Enterprise:

@@ -106,3 +106,18 @@ class AccountLocked(RepositoryError):
             f"登录失败次数过多，账户已锁定至 {when}。",
             f"Too many failed logins: the account is locked until {when}.",
         )
+
+
+class ProfileConflict(RepositoryError):
+    """An enterprise profile update based on a stale version: someone else saved in between."""
+
+    def __init__(self, *, base_version: int, current_version: int) -> None:
+        self.base_version = base_version
+        self.current_version = current_version
+        super().__init__(
+            f"保存冲突：企业信息已被他人修改（当前版本 {current_version}，您基于版本 "
+            f"{base_version}），您的修改未保存，请刷新后重试。",
+            f"Save conflict: the enterprise profile was changed by someone else (version "
+            f"{current_version}; yours was based on version {base_version}). Your changes were "
+            "not saved; reload and try again.",
+        )

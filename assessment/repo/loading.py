@@ -12,13 +12,15 @@ import io
 import json
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from sqlalchemy import Connection, Table, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.schema import AddConstraint, DropConstraint
 from sqlmodel import SQLModel, col
 
@@ -34,7 +36,6 @@ from assessment.models import (
     Status,
     utcnow,
 )
-from assessment.repo.enterprises import check_industry_code, check_region_code
 from assessment.repo.errors import ValidationFailed
 from assessment.repo.results import (
     FRAMEWORK_VERSION,
@@ -43,6 +44,8 @@ from assessment.repo.results import (
     compute_results,
     result_rows,
 )
+from assessment.tabular import TableError
+from assessment.validation import Sources, validate_dataset
 
 if TYPE_CHECKING:
     from assessment.demo import DemoData
@@ -69,79 +72,114 @@ def _timed(report: LoadReport, step: str, started: float) -> float:
 
 
 def load_dataset(
-    engine: Engine, data: DemoData, *, actor_username: str = "system", score: bool = True
+    engine: Engine,
+    data: DemoData,
+    *,
+    actor_username: str = "system",
+    score: bool = True,
+    sources: Sources | None = None,
 ) -> LoadReport:
-    """Load ``data`` in one transaction; refuses credit codes that are already registered.
+    """Load ``data`` in one transaction, or refuse it whole with :class:`InvalidDataset`.
+
+    The data set is first checked by :func:`assessment.validation.validate_dataset` (the same
+    checks ``ronghe score`` and the import make; ``sources`` names the files in messages);
+    credit codes and assessment ids already in the database are refused too.
 
     Assessments whose every framework is complete are stored as submitted (the latest year) or
     verified (earlier years), with their results; the others stay drafts.
     """
     report = LoadReport()
     started = time.perf_counter()
-    firms = _enterprise_frame(data.enterprises)
+    sources = sources or Sources()
+    try:
+        checked, assessments_in = validate_dataset(
+            data.enterprises, data.assessments, data.answers, sources
+        )
+    except TableError as exc:
+        raise InvalidDataset(exc) from exc
+    data = replace(data, assessments=assessments_in)
+    started = _timed(report, "validate", started)
+    firms = _enterprise_frame(checked)
     plan = _plan(data.assessments, firms)
     results = compute_results(data.answers, plan) if score else None
     composite, crosswalk_version = compute_composite(results) if results is not None else (None, "")
     started = _timed(report, "score", started)
-    with engine.begin() as connection:
-        _refuse_known(connection, firms[C.USCC].tolist())
-        bulk_insert(connection, _table(Enterprise), firms)
-        enterprise_ids = _id_map(connection, Enterprise.uscc, Enterprise.id, firms[C.USCC].tolist())
-        assessments = _assessment_frame(data.assessments, plan, results, enterprise_ids)
-        bulk_insert(connection, _table(Assessment), assessments)
-        ids = _id_map(
-            connection, Assessment.external_id, Assessment.id, assessments["external_id"].tolist()
-        )
-        started = _timed(report, "enterprises+assessments", started)
-        answers = pd.DataFrame(
-            {
-                "assessment_id": data.answers[C.ASSESSMENT_ID].astype(str).map(ids),
-                "framework_id": data.answers[C.FRAMEWORK_ID].astype(str),
-                "indicator_id": data.answers[C.INDICATOR_ID].astype(str),
-                "answer": data.answers[C.ANSWER].astype(str),
-            }
-        )
-        if answers["assessment_id"].isna().any():
-            raise ValidationFailed(
-                "部分答案引用了不存在的评估。", "Some answers refer to unknown assessments."
-            )
-        bulk_insert(connection, _table(Answer), answers)
-        started = _timed(report, "answers", started)
-        if results is not None and composite is not None:
-            scored = results[results[C.ASSESSMENT_ID].map(_statuses(assessments)) != "draft"]
-            rows = result_rows(scored, ids)
-            bulk_insert(connection, _table(FrameworkResult), pd.DataFrame(rows))
-            kept = composite[composite[C.ASSESSMENT_ID].isin(set(scored[C.ASSESSMENT_ID]))]
-            bulk_insert(
+    try:
+        with engine.begin() as connection:
+            _refuse_known(connection, firms[C.USCC].tolist(), sources.enterprises)
+            _refuse_known_ids(
                 connection,
-                _table(CompositeResult),
-                pd.DataFrame(composite_rows(kept, ids, crosswalk_version)),
+                data.assessments[C.ASSESSMENT_ID].astype(str).tolist(),
+                sources.assessments,
             )
-            report.results = len(rows)
-        connection.execute(
-            _table(AuditEvent).insert(),
-            [
+            bulk_insert(connection, _table(Enterprise), firms)
+            enterprise_ids = _id_map(
+                connection, Enterprise.uscc, Enterprise.id, firms[C.USCC].tolist()
+            )
+            assessments = _assessment_frame(data.assessments, plan, results, enterprise_ids)
+            bulk_insert(connection, _table(Assessment), assessments)
+            ids = _id_map(
+                connection,
+                Assessment.external_id,
+                Assessment.id,
+                assessments["external_id"].tolist(),
+            )
+            started = _timed(report, "enterprises+assessments", started)
+            answers = pd.DataFrame(
                 {
-                    "at": utcnow(),
-                    "actor_id": None,
-                    "actor_username": actor_username,
-                    "action": "data.load",
-                    "object_type": "dataset",
-                    "object_ids": [],
-                    "detail": {
-                        "enterprises": len(firms),
-                        "assessments": len(assessments),
-                        "answers": len(answers),
-                    },
+                    "assessment_id": data.answers[C.ASSESSMENT_ID].astype(str).map(ids),
+                    "framework_id": data.answers[C.FRAMEWORK_ID].astype(str),
+                    "indicator_id": data.answers[C.INDICATOR_ID].astype(str),
+                    "answer": data.answers[C.ANSWER].astype(str),
                 }
-            ],
+            )
+            if answers["assessment_id"].isna().any():
+                raise ValidationFailed(
+                    "部分答案引用了不存在的评估。", "Some answers refer to unknown assessments."
+                )
+            bulk_insert(connection, _table(Answer), answers)
+            started = _timed(report, "answers", started)
+            if results is not None and composite is not None:
+                scored = results[results[C.ASSESSMENT_ID].map(_statuses(assessments)) != "draft"]
+                rows = result_rows(scored, ids)
+                bulk_insert(connection, _table(FrameworkResult), pd.DataFrame(rows))
+                kept = composite[composite[C.ASSESSMENT_ID].isin(set(scored[C.ASSESSMENT_ID]))]
+                bulk_insert(
+                    connection,
+                    _table(CompositeResult),
+                    pd.DataFrame(composite_rows(kept, ids, crosswalk_version)),
+                )
+                report.results = len(rows)
+            connection.execute(
+                _table(AuditEvent).insert(),
+                [
+                    {
+                        "at": utcnow(),
+                        "actor_id": None,
+                        "actor_username": actor_username,
+                        "action": "data.load",
+                        "object_type": "dataset",
+                        "object_ids": [],
+                        "detail": {
+                            "enterprises": len(firms),
+                            "assessments": len(assessments),
+                            "answers": len(answers),
+                        },
+                    }
+                ],
+            )
+            _timed(report, "results", started)
+        report.enterprises, report.assessments, report.answers = (
+            len(firms),
+            len(assessments),
+            len(answers),
         )
-        _timed(report, "results", started)
-    report.enterprises, report.assessments, report.answers = (
-        len(firms),
-        len(assessments),
-        len(answers),
-    )
+    except (IntegrityError, DataError) as exc:  # a concurrent load, or a check we lack
+        reason = " ".join(str(exc.orig).split())[:200]
+        raise ValidationFailed(
+            f"数据库拒绝了这些数据，未保存任何内容：{reason}",
+            f"The database refused the data; nothing was stored: {reason}",
+        ) from exc
     return report
 
 
@@ -155,39 +193,16 @@ def _statuses(assessments: pd.DataFrame) -> Mapping[str, str]:
 
 
 def _enterprise_frame(enterprises: pd.DataFrame) -> pd.DataFrame:
-    """Validated enterprise rows with the derived size class and above-designated-size flag."""
-    uscc = enterprises[C.USCC].astype(str).str.strip().str.upper()
-    bad = [code for code in uscc.unique() if not identity.is_valid_uscc(code)]
-    if bad:
-        raise ValidationFailed(
-            f"统一社会信用代码无效：{', '.join(bad[:5])}",
-            f"Invalid unified social credit codes: {', '.join(bad[:5])}",
-        )
-    if uscc.duplicated().any():
-        dup = ", ".join(uscc[uscc.duplicated()].head(5))
-        raise ValidationFailed(f"统一社会信用代码重复：{dup}", f"Duplicate credit codes: {dup}")
-    regions = enterprises[C.REGION_CODE].astype(str).str.strip()
-    for code in regions.unique():
-        check_region_code(code)
-    industries = (
-        enterprises[C.INDUSTRY_CODE]
-        .astype(str)
-        .map(
-            {
-                code: check_industry_code(code)
-                for code in enterprises[C.INDUSTRY_CODE].astype(str).unique()
-            }
-        )
-    )
+    """Enterprise rows (checked by ``validate_dataset``) with the derived size class and
+    above-designated-size flag."""
     now = utcnow()
-    employees = pd.to_numeric(enterprises[C.EMPLOYEES])
-    revenue = pd.to_numeric(enterprises[C.REVENUE_WAN])
+    employees, revenue = enterprises[C.EMPLOYEES], enterprises[C.REVENUE_WAN]
     return pd.DataFrame(
         {
-            C.USCC: uscc,
+            C.USCC: enterprises[C.USCC],
             C.NAME: enterprises[C.NAME].astype(str),
-            C.REGION_CODE: regions,
-            C.INDUSTRY_CODE: industries,
+            C.REGION_CODE: enterprises[C.REGION_CODE],
+            C.INDUSTRY_CODE: enterprises[C.INDUSTRY_CODE],
             C.EMPLOYEES: employees.astype("Int64"),
             C.REVENUE_WAN: revenue.astype("float64"),
             C.PRODUCTION_TYPE: enterprises[C.PRODUCTION_TYPE].astype(str),
@@ -199,6 +214,7 @@ def _enterprise_frame(enterprises: pd.DataFrame) -> pd.DataFrame:
             "confirmed_at": now,
             "created_at": now,
             "updated_at": now,
+            "version": 1,
         }
     )
 
@@ -271,7 +287,7 @@ def _assessment_frame(
     )
 
 
-def _refuse_known(connection: Connection, usccs: Sequence[str]) -> None:
+def _refuse_known(connection: Connection, usccs: Sequence[str], source: Path) -> None:
     for start in range(0, len(usccs), CHUNK):
         known = (
             connection.execute(
@@ -285,8 +301,36 @@ def _refuse_known(connection: Connection, usccs: Sequence[str]) -> None:
         if known:
             listed = ", ".join(known[:5])
             raise ValidationFailed(
-                f"这些企业已登记：{listed}", f"These enterprises are already registered: {listed}"
+                f"{source}：这些企业已登记：{listed}",
+                f"{source}: these enterprises are already registered: {listed}",
             )
+
+
+def _refuse_known_ids(connection: Connection, ids: Sequence[str], source: Path) -> None:
+    for start in range(0, len(ids), CHUNK):
+        known = (
+            connection.execute(
+                select(col(Assessment.external_id)).where(
+                    col(Assessment.external_id).in_(ids[start : start + CHUNK])
+                )
+            )
+            .scalars()
+            .all()
+        )
+        if known:
+            listed = ", ".join(str(k) for k in known[:5])
+            raise ValidationFailed(
+                f"{source}：这些评估编号已在数据库中：{listed}",
+                f"{source}: these assessment ids are already in the database: {listed}",
+            )
+
+
+class InvalidDataset(ValidationFailed):
+    """A data set refused by the validation; ``error`` names file, row and column."""
+
+    def __init__(self, error: TableError) -> None:
+        self.error = error
+        super().__init__(error.located_zh, error.located_en)
 
 
 def _id_map(connection: Connection, key: Any, value: Any, keys: Sequence[str]) -> dict[str, int]:
@@ -353,8 +397,28 @@ def _sqlite_datetime(value: Any) -> str | None:
     return str(value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"))
 
 
+def _holds_null_marker(frame: pd.DataFrame) -> pd.Series:
+    """Rows with a text cell that is exactly COPY's NULL marker ``\\N``."""
+    found = pd.Series(False, index=frame.index)
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.is_string_dtype(column) or column.dtype == object:
+            found |= (column == "\\N").fillna(False).astype(bool)
+    return found
+
+
 def _copy(connection: Connection, table: Table, frame: pd.DataFrame) -> None:
-    """PostgreSQL ``COPY FROM STDIN`` (CSV) on the transaction's own psycopg connection."""
+    """PostgreSQL ``COPY FROM STDIN`` (CSV) on the transaction's own psycopg connection.
+
+    ``\\N`` is COPY's NULL marker: a text that is exactly ``\\N`` would be read as NULL, so the
+    (rare) rows holding one are inserted by a plain INSERT instead.
+    """
+    marker = _holds_null_marker(frame)
+    if marker.any():
+        rows = frame[marker].astype(object).where(frame[marker].notna(), None)
+        records = [{str(k): v for k, v in row.items()} for row in rows.to_dict("records")]
+        connection.execute(table.insert(), records)
+        frame = frame[~marker]
     out = frame.copy()
     for name in out.columns:
         if type(table.c[name].type).__name__ == "Integer":  # 1.0 (float with NA) → 1

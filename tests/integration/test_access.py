@@ -149,15 +149,12 @@ def test_enterprise_user_updates_own_profile_only(session: Session, world: World
     own, other = world.enterprises["320102"], world.enterprises["330102"]
     user = make_user(session, Role.ENTERPRISE, enterprise_id=own.id)
     updated = repository.update_enterprise(
-        session,
-        actor=user,
-        enterprise_id=own.id or 0,
-        data=EnterpriseUpdate(employees=20, revenue_wan=900),
+        session, actor=user, enterprise_id=own.id or 0, data=EnterpriseUpdate(name="新名称")
     )
-    assert (updated.size_class, updated.above_designated_size) == ("small", False)
+    assert updated.name == "新名称"
     with pytest.raises(AccessDenied):
         repository.update_enterprise(
-            session, actor=user, enterprise_id=other.id or 0, data=EnterpriseUpdate(employees=5)
+            session, actor=user, enterprise_id=other.id or 0, data=EnterpriseUpdate(name="x")
         )
 
 
