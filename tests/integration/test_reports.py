@@ -112,3 +112,18 @@ def test_several_reports_come_as_one_audited_zip(session: Session) -> None:
     assert all(n.endswith(".pdf") for n in names)
     events = session.exec(select(AuditEvent).where(AuditEvent.action == "export")).all()
     assert events[-1].detail["what"] == "report.pdf"
+
+
+def test_a_rare_character_in_a_name_switches_to_the_whole_font(session: Session) -> None:
+    from assessment.reports.pdf import FAST_FONT_FILE, FONT_FILE, font_path
+
+    assert font_path(["南京融合精密机械有限公司", "受管理级"]) == str(FAST_FONT_FILE)
+    assert font_path(["喆堃科技有限公司"]) == str(FONT_FILE)
+    client = make_client(session)
+    client.enterprise.name = "喆堃科技有限公司"
+    session.add(client.enterprise)
+    session.commit()
+    assert client.assessment.id is not None
+    content = report_content(session, actor=client.consultant, assessment_id=client.assessment.id)
+    text = PdfReader(io.BytesIO(report_pdf(content))).pages[0].extract_text()
+    assert "喆堃科技有限公司" in text
