@@ -1,5 +1,6 @@
 """``ronghe import FILE``: validate and import a filled template, a long answers table (CSV in
-UTF-8, UTF-8 with BOM, GBK or GB18030; XLSX) or a zipped data set as drafts (all or nothing)."""
+UTF-8, UTF-8 with BOM, GBK or GB18030; XLSX) or a zipped data set as drafts (all or nothing);
+a ``.json`` interchange file from another Ronghe instance is rolled up instead."""
 
 from __future__ import annotations
 
@@ -49,6 +50,8 @@ def run(args: argparse.Namespace) -> int:
         with Session(engine, expire_on_commit=False) as session:
             actor = command_line_actor(session, args.user)
             try:
+                if args.file.suffix.lower() == ".json":
+                    return _rollup(session, actor, args)
                 parsed = read_upload(args.file.name, args.file.read_bytes())
                 if parsed.encoding:
                     sys.stdout.write(f"编码 / encoding: {parsed.encoding}\n")
@@ -74,6 +77,19 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(f"{exc.message_zh} / {exc.message_en}") from exc
     finally:
         engine.dispose()
+    sys.stdout.write(f"{outcome.message('zh')} / {outcome.message('en')}\n")
+    return 0
+
+
+def _rollup(session: Any, actor: Any, args: argparse.Namespace) -> int:
+    """Import a JSON interchange file from another Ronghe instance (roll-up)."""
+    from assessment.exchange.interchange import import_interchange
+
+    if args.check:
+        raise CommandError("交换文件不支持 --check / --check does not apply to interchange files")
+    outcome = import_interchange(
+        session, actor=actor, data=args.file.read_bytes(), filename=args.file.name
+    )
     sys.stdout.write(f"{outcome.message('zh')} / {outcome.message('en')}\n")
     return 0
 

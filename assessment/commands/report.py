@@ -68,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
                 assessment_ids=[int(i) for i in ids if i is not None],
                 fmt=args.format,
                 lang=args.lang,
+                as_zip=args.all,
             )
     except RepositoryError as exc:
         raise CommandError(f"{exc.message_zh} / {exc.message_en}") from exc

@@ -337,6 +337,17 @@ class _Plan:
     changed: pd.DataFrame
 
 
+def answer_issues(
+    answers: pd.DataFrame, issues: list[Issue]
+) -> tuple[pd.Series, dict[str, Framework]]:
+    """Check long answer rows (the reading module's answers frame): empty keys, years, credit
+    codes, frameworks and versions, indicators, answers, duplicates. Adds to ``issues``;
+    returns the mask of usable rows and the frameworks by "id@version" as written."""
+    usable = _check_cells(answers, issues)
+    frameworks = _frameworks(answers, usable, issues)
+    return _check_answers(answers, usable, frameworks, issues), frameworks
+
+
 def _plan(session: Session, actor: User, parsed: ParsedImport) -> _Plan:
     require_role(actor, *WRITERS_OF_DRAFTS)
     issues = list(parsed.issues)
@@ -345,9 +356,7 @@ def _plan(session: Session, actor: User, parsed: ParsedImport) -> _Plan:
         issues.append(
             Issue(parsed.filename, None, None, "", "文件中没有答案", "the file holds no answers")
         )
-    usable = _check_cells(answers, issues)
-    frameworks = _frameworks(answers, usable, issues)
-    usable = _check_answers(answers, usable, frameworks, issues)
+    usable, frameworks = answer_issues(answers, issues)
     _check_enterprises(parsed.enterprises, issues)
     codes = sorted(set(answers.loc[usable, C.USCC]) | set(parsed.enterprises[C.USCC]))
     in_scope = _scope(session, actor, codes)
@@ -755,6 +764,7 @@ __all__ = [
     "ImportCheck",
     "ImportOutcome",
     "ImportRefused",
+    "answer_issues",
     "apply_import",
     "check_import",
     "issues_frame",

@@ -59,8 +59,10 @@ def export_reports(
     assessment_ids: Sequence[int],
     fmt: Format = "pdf",
     lang: str = "zh",
+    as_zip: bool = False,
 ) -> tuple[str, bytes]:
-    """One report file, or a zip of several, recorded in the audit log as one export."""
+    """One report file, or a zip of several (or of one, with ``as_zip``), recorded in the audit
+    log as one export."""
     if not assessment_ids:
         raise NotFound("没有选中评估。", "No assessment selected.")
     files = [
@@ -75,7 +77,7 @@ def export_reports(
         object_ids=assessment_ids,
         detail={"lang": lang, "files": len(files)},
     )
-    if len(files) == 1:
+    if len(files) == 1 and not as_zip:
         return files[0]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
