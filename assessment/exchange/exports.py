@@ -68,7 +68,9 @@ def selected_assessments(
     return pd.DataFrame([tuple(r) for r in rows], columns=["assessment", *IDENTITY])
 
 
-def scores_frame(session: Session, selection: pd.DataFrame) -> pd.DataFrame:
+def scores_frame(
+    session: Session, selection: pd.DataFrame, *, keep_id: bool = False
+) -> pd.DataFrame:
     """One row per assessment: identity, each framework's version, level, score and score_100,
     the Ronghe Index (composite) and its stage (stored results; drafts have none)."""
     ids = selection["assessment"].astype(int).tolist()
@@ -112,7 +114,7 @@ def scores_frame(session: Session, selection: pd.DataFrame) -> pd.DataFrame:
     ).set_index("assessment")
     out["ronghe_index"] = out["assessment"].map(composite[C.COMPOSITE])
     out[C.STAGE] = out["assessment"].map(composite[C.STAGE]).astype("Int64")
-    return out.drop(columns="assessment")
+    return out if keep_id else out.drop(columns="assessment")
 
 
 def answers_frame(session: Session, selection: pd.DataFrame) -> pd.DataFrame:
@@ -189,3 +191,30 @@ def export_tables(
     )
     suffix = f"_{year}" if year is not None else ""
     return f"ronghe_{kind}{suffix}.{fmt}", data
+
+
+def portfolio(session: Session, *, actor: User, year: int | None = None) -> pd.DataFrame:
+    """The enterprises in the actor's scope (a consultant's clients), each with its assessments
+    (newest year first) and their status, levels per framework and Ronghe Index; enterprises
+    without an assessment appear once with an empty year. ``assessment`` holds the id."""
+    selection = selected_assessments(session, actor=actor, year=year)
+    scored = scores_frame(session, selection, keep_id=True)
+    firms = session.execute(
+        select(
+            col(Enterprise.uscc),
+            col(Enterprise.name),
+            col(Enterprise.region_code),
+            col(Enterprise.industry_code),
+        )
+        .where(scope_condition(actor))
+        .order_by(col(Enterprise.uscc))
+    ).all()
+    missing = pd.DataFrame(
+        [tuple(f) for f in firms if f[0] not in set(scored[C.USCC])],
+        columns=[C.USCC, C.NAME, C.REGION_CODE, C.INDUSTRY_CODE],
+    )
+    if year is None and len(missing):
+        scored = pd.concat([scored, missing], ignore_index=True)
+    scored["assessment"] = scored["assessment"].astype("Int64")
+    scored[C.YEAR] = scored[C.YEAR].astype("Int64")
+    return scored.sort_values([C.USCC, C.YEAR], ascending=[True, False], ignore_index=True)
