@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import io
+import multiprocessing
+import os
 import re
 import zipfile
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from typing import Final, Literal
 
 from sqlmodel import Session, col, select
@@ -14,12 +17,14 @@ from assessment.models import Assessment, Enterprise, User
 from assessment.repo.access import scope_condition
 from assessment.repo.audit import record_export
 from assessment.repo.errors import NotFound
-from assessment.reports.content import report_content
+from assessment.reports.content import ReportContent, report_content
 from assessment.reports.pdf import report_pdf
 from assessment.reports.workbook import report_workbook
 
 Format = Literal["pdf", "xlsx"]
 FORMATS: Final = ("pdf", "xlsx")
+PARALLEL_FROM: Final = 12  # below this, starting worker processes costs more than it saves
+MAX_WORKERS: Final = 4
 
 
 def find_assessment(session: Session, *, actor: User, uscc: str, year: int) -> Assessment:
@@ -42,14 +47,30 @@ def find_assessment(session: Session, *, actor: User, uscc: str, year: int) -> A
     return found
 
 
+def _file(content: ReportContent, fmt: Format, lang: str) -> tuple[str, bytes]:
+    """(file name, bytes) of one report's content (a pure function: runs in worker processes)."""
+    data = report_pdf(content, lang=lang) if fmt == "pdf" else report_workbook(content, lang=lang)
+    safe = re.sub(r'[\\/:*?"<>|\s]+', "_", content.enterprise_name)[:60]
+    return f"{content.uscc}_{content.year}_{safe}.{fmt}", data
+
+
 def render_report(
     session: Session, *, actor: User, assessment_id: int, fmt: Format = "pdf", lang: str = "zh"
 ) -> tuple[str, bytes]:
     """(file name, bytes) of one report, not audited (see :func:`export_reports`)."""
-    content = report_content(session, actor=actor, assessment_id=assessment_id)
-    data = report_pdf(content, lang=lang) if fmt == "pdf" else report_workbook(content, lang=lang)
-    safe = re.sub(r'[\\/:*?"<>|\s]+', "_", content.enterprise_name)[:60]
-    return f"{content.uscc}_{content.year}_{safe}.{fmt}", data
+    return _file(report_content(session, actor=actor, assessment_id=assessment_id), fmt, lang)
+
+
+def _render_all(contents: list[ReportContent], fmt: Format, lang: str) -> list[tuple[str, bytes]]:
+    """Render in worker processes when there are many (the database work stays here)."""
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    if len(contents) < PARALLEL_FROM or workers < 2:
+        return [_file(c, fmt, lang) for c in contents]
+    context = multiprocessing.get_context("spawn")  # no fork of a threaded server process
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        return list(
+            pool.map(_file, contents, [fmt] * len(contents), [lang] * len(contents), chunksize=4)
+        )
 
 
 def export_reports(
@@ -65,10 +86,8 @@ def export_reports(
     log as one export."""
     if not assessment_ids:
         raise NotFound("没有选中评估。", "No assessment selected.")
-    files = [
-        render_report(session, actor=actor, assessment_id=i, fmt=fmt, lang=lang)
-        for i in assessment_ids
-    ]
+    contents = [report_content(session, actor=actor, assessment_id=i) for i in assessment_ids]
+    files = _render_all(contents, fmt, lang)
     record_export(
         session,
         actor=actor,

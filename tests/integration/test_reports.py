@@ -101,7 +101,12 @@ def test_another_consultant_gets_no_report(session: Session) -> None:
         find_assessment(session, actor=stranger, uscc=client.enterprise.uscc, year=2025)
 
 
-def test_several_reports_come_as_one_audited_zip(session: Session) -> None:
+def test_several_reports_come_as_one_audited_zip(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import assessment.reports.bundle as bundle
+
+    monkeypatch.setattr(bundle, "PARALLEL_FROM", 2)  # render in worker processes
     client = make_client(session)
     other = make_client(session, year=2024)
     ids = [client.assessment.id, other.assessment.id]
