@@ -151,7 +151,7 @@ def _in_fresh_process(target: Any, *args: Any) -> tuple[float, int, str]:
     """Run one step in a spawned process, so its peak memory is its own."""
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(1, mp_context=context) as pool:  # its workers may have children
-        return pool.submit(target, *args).result()  # type: ignore[no-any-return]
+        return pool.submit(target, *args).result()
 
 
 def _line(label: str, key: str, result: tuple[float, int, str]) -> None:
