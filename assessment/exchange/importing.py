@@ -60,6 +60,7 @@ from indicators.schema import Framework
 
 MAX_LISTED: Final = 1000  # issues kept per check (the count is always complete)
 YEARS: Final = (2000, 2100)
+ROW_KEYS: Final = frozenset({C.USCC, C.YEAR})
 
 
 @dataclass(frozen=True)
@@ -121,10 +122,11 @@ class ImportOutcome:
 
 
 def _issue(row: pd.Series, column: str, reason_zh: str, reason_en: str) -> Issue:
+    by_cell = row.get(COLUMN) and column not in ROW_KEYS  # a template answer cell: its letter
     return Issue(
         str(row[SHEET]),
         int(row[ROW]) if pd.notna(row[ROW]) else None,
-        str(row[COLUMN]) if row.get(COLUMN) else column,
+        str(row[COLUMN]) if by_cell else column,
         str(row.get(column, "")),
         reason_zh,
         reason_en,
@@ -132,7 +134,10 @@ def _issue(row: pd.Series, column: str, reason_zh: str, reason_en: str) -> Issue
 
 
 def _flag(issues: list[Issue], rows: pd.DataFrame, column: str, zh: str, en: str) -> None:
-    """Add an issue for each row of ``rows`` (up to the listing limit)."""
+    """Add an issue for each row of ``rows`` (up to the listing limit); a problem with a row's
+    key (credit code, year) is listed once per sheet row, not once per answer cell."""
+    if column in ROW_KEYS:
+        rows = rows.drop_duplicates([SHEET, ROW])
     room = MAX_LISTED - len(issues)
     for _, row in rows.head(max(room, 0)).iterrows():
         issues.append(_issue(row, column, zh, en))

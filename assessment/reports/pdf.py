@@ -129,6 +129,7 @@ class _Report(FPDF):
         self, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int]
     ) -> None:
         self.set_font(FONT, size=8.5)
+        self.set_fill_color(255, 255, 255)  # the bars leave their colour behind
         with super().table(
             col_widths=tuple(widths),
             headings_style=FontFace(emphasis="", fill_color=BAR_BACK),
