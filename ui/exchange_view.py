@@ -27,7 +27,7 @@ def render_portfolio(table: pd.DataFrame) -> None:
         f"/results?assessment={int(i)}" if pd.notna(i) else None for i in shown["assessment"]
     ]
     levels = [c for c in shown.columns if c.endswith("_level")]
-    columns = ["uscc", "name", "year", "status", *levels, "ronghe_index", "stage", "results"]
+    columns = ["uscc", "name", "year", "status", "ronghe_index", "stage", "results", *levels]
     config: dict[str, Any] = {
         "uscc": t("统一社会信用代码", "Credit code"),
         "name": t("企业名称", "Enterprise"),
@@ -62,8 +62,9 @@ def render_parsed(parsed: ParsedImport) -> None:
     if parsed.encoding:
         facts += t("；编码：{e}", "; encoding: {e}").format(e=parsed.encoding)
     st.caption(facts)
+    preview = parsed.answers.sort_values(["_sheet", "_row"], kind="stable")
     st.dataframe(
-        parsed.answers.drop(columns=["_column"], errors="ignore").head(20),
+        preview.drop(columns=["_column"], errors="ignore").head(20),
         hide_index=True,
         width="stretch",
     )
