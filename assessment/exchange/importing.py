@@ -403,9 +403,9 @@ def _plan(session: Session, actor: User, parsed: ParsedImport) -> _Plan:
     existing = _existing(session, rows)
     _check_existing(rows, existing, issues)
     changed, unchanged = _diff(session, rows, existing)
-    new_keys = {
-        (e, y)
-        for e, y in zip(rows["enterprise_id"], rows[C.YEAR], strict=True)
+    new_keys = {  # by credit code: an enterprise registered by this import has no id yet
+        (u, int(y))
+        for u, e, y in zip(rows[C.USCC], rows["enterprise_id"], rows[C.YEAR], strict=True)
         if pd.isna(e) or (int(e), int(y)) not in existing
     }
     updated = {

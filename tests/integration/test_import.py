@@ -168,7 +168,7 @@ def test_an_admin_registers_new_enterprises_from_the_template(session: Session) 
     book["企业 Enterprises"].append(
         [code, "新登记企业有限公司", "320102", "C34", 120, 8000, "discrete"]
     )
-    book["dcmm"].append([code, 2026, "2"])
+    book["dcmm"].append([code, 2026, "2", "2", "2"])
     buffer = io.BytesIO()
     book.save(buffer)
     outcome = apply_import(
