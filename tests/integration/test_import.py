@@ -171,10 +171,10 @@ def test_an_admin_registers_new_enterprises_from_the_template(session: Session) 
     book["dcmm"].append([code, 2026, "2", "2", "2"])
     buffer = io.BytesIO()
     book.save(buffer)
-    outcome = apply_import(
-        session, actor=client.admin, parsed=read_upload("t.xlsx", buffer.getvalue())
-    )
-    assert outcome.assessments_new == 1
+    parsed = read_upload("t.xlsx", buffer.getvalue())
+    assert check_import(session, actor=client.admin, parsed=parsed).assessments_new == 1
+    outcome = apply_import(session, actor=client.admin, parsed=parsed)
+    assert (outcome.assessments_new, outcome.answers_written) == (1, 3)
     firm = session.execute(select(Enterprise).where(Enterprise.uscc == code)).scalar_one()
     assert firm.name == "新登记企业有限公司"
 
