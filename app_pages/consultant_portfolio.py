@@ -36,12 +36,22 @@ chosen = st.multiselect(
     key="portfolio__chosen",
 )
 pdf_col, xlsx_col, scores_col = st.columns(3)
-if pdf_col.button(t("生成报告（PDF，zip）", "Make reports (PDF, zip)"), disabled=not chosen):
+if pdf_col.button(
+    t("生成报告（PDF；多份打包为 zip）", "Make reports (PDF; several as a zip)"),
+    disabled=not chosen,
+):
     with session_scope(engine()) as session:
         st.session_state["portfolio__file"] = export_reports(
-            session, actor=actor(session), assessment_ids=chosen, lang=lang(), as_zip=True
+            session,
+            actor=actor(session),
+            assessment_ids=chosen,
+            lang=lang(),
+            as_zip=len(chosen) > 1,
         )
-if xlsx_col.button(t("生成报告（Excel，zip）", "Make reports (Excel, zip)"), disabled=not chosen):
+if xlsx_col.button(
+    t("生成报告（Excel；多份打包为 zip）", "Make reports (Excel; several as a zip)"),
+    disabled=not chosen,
+):
     with session_scope(engine()) as session:
         st.session_state["portfolio__file"] = export_reports(
             session,
@@ -49,7 +59,7 @@ if xlsx_col.button(t("生成报告（Excel，zip）", "Make reports (Excel, zip)
             assessment_ids=chosen,
             fmt="xlsx",
             lang=lang(),
-            as_zip=True,
+            as_zip=len(chosen) > 1,
         )
 if scores_col.button(t("导出得分（CSV）", "Export scores (CSV)"), disabled=not chosen):
     with session_scope(engine()) as session:

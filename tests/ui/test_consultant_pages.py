@@ -41,7 +41,19 @@ def test_pages_are_registered_for_consultants_not_enterprises() -> None:
     assert not {"portfolio", "import", "exports"} & {p.url_path for p in pages_for("enterprise")}
 
 
-def test_portfolio_lists_the_client_and_makes_a_zip_of_reports(app_as, client: Client) -> None:
+def test_portfolio_lists_the_client_and_makes_reports(
+    app_as, app_engine: Engine, client: Client
+) -> None:
+    with Session(app_engine, expire_on_commit=False) as session:
+        from assessment import repository
+
+        other = repository.create_assessment(
+            session,
+            actor=client.consultant,
+            enterprise_id=client.enterprise.id,
+            year=2024,
+            frameworks=["dcmm"],
+        )
     at = app_as(client.consultant, page="app_pages/consultant_portfolio.py")
     assert not at.exception
     table = at.dataframe[0].value
@@ -50,6 +62,11 @@ def test_portfolio_lists_the_client_and_makes_a_zip_of_reports(app_as, client: C
     at.multiselect(key="portfolio__chosen").select(client.assessment.id).run()
     at.button[0].click().run()
     assert not at.exception
+    name, data = at.session_state["portfolio__file"]
+    assert name.endswith(".pdf")
+    assert data[:4] == b"%PDF"
+    at.multiselect(key="portfolio__chosen").select(other.id).run()
+    at.button[0].click().run()
     name, data = at.session_state["portfolio__file"]
     assert name.endswith(".zip")
     assert data[:2] == b"PK"
