@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -56,7 +57,7 @@ from assessment.repo.loading import bulk_insert
 from assessment.scoring import parse_answers
 from indicators.errors import UnknownFrameworkError
 from indicators.loader import framework_files, load_framework
-from indicators.schema import Framework
+from indicators.schema import Framework, Indicator
 
 MAX_LISTED: Final = 1000  # issues kept per check (the count is always complete)
 YEARS: Final = (2000, 2100)
@@ -224,6 +225,28 @@ def _frameworks(
     return found
 
 
+_REASONS_ZH: Final = (
+    (re.compile(r"^not 'yes' or 'no'$"), "应为 yes 或 no"),
+    (re.compile(r"^unknown option$"), "不是该指标的选项"),
+    (re.compile(r"^N/A not allowed$"), "该指标不允许填 na（不适用）"),
+    (re.compile(r"^level outside 0\.\.(\d+)$"), r"等级应在 0–\1 之间"),
+    (re.compile(r"^unknown option\(s\) (.*)$"), r"未知的选项：\1"),
+    (re.compile(r"^exclusive option (\S+) ticked with others$"), r"互斥选项 \1 不能与其他选项同选"),
+    (re.compile(r"^not a percentage 0\.\.100$"), "应为 0–100 的百分数"),
+    (re.compile(r"^not a number$"), "应为数字"),
+)
+
+
+def answer_reason(reason: str, indicator: Indicator) -> tuple[str, str]:
+    """The scoring engine's reason for refusing an answer in both languages, with the options
+    the indicator offers where that helps."""
+    zh = next((p.sub(r, reason) for p, r in _REASONS_ZH if p.match(reason)), reason)
+    if indicator.options and "option" in reason:
+        listed = ", ".join(o.id for o in indicator.options)
+        return f"{zh}；可选：{listed}", f"{reason}; options: {listed}"
+    return zh, reason
+
+
 def _check_answers(
     answers: pd.DataFrame, usable: pd.Series, frameworks: dict[str, Framework], issues: list[Issue]
 ) -> pd.Series:
@@ -262,9 +285,8 @@ def _check_answers(
             bad = mine & pd.Series(pair_keys.isin(list(reasons)), index=answers.index)
             for _, row in answers[bad].head(max(MAX_LISTED - len(issues), 0)).iterrows():
                 reason = reasons[(row[C.INDICATOR_ID], row[C.ANSWER])]
-                issues.append(
-                    _issue(row, C.ANSWER, f"答案无效（{reason}）", f"invalid answer ({reason})")
-                )
+                zh, en = answer_reason(reason, indicators[row[C.INDICATOR_ID]])
+                issues.append(_issue(row, C.ANSWER, f"答案无效（{zh}）", f"invalid answer ({en})"))
             usable &= ~bad
     duplicate = usable & answers.duplicated([C.USCC, C.YEAR, C.FRAMEWORK_ID, C.INDICATOR_ID])
     _flag(

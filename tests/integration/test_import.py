@@ -185,3 +185,31 @@ def test_validation_report_workbook_is_inert() -> None:
     assert sheet is not None
     assert sheet["D2"].value == '\'=HYPERLINK("x")'
     assert sheet["D2"].data_type == "s"
+
+
+@pytest.mark.parametrize(
+    ("reason", "zh"),
+    [
+        ("level outside 0..5", "等级应在 0–5 之间"),
+        ("not 'yes' or 'no'", "应为 yes 或 no"),
+        ("N/A not allowed", "该指标不允许填 na（不适用）"),
+        ("not a percentage 0..100", "应为 0–100 的百分数"),
+        ("not a number", "应为数字"),
+        ("something new", "something new"),
+    ],
+)
+def test_engine_reasons_are_said_in_chinese(reason: str, zh: str) -> None:
+    from assessment.exchange.importing import answer_reason
+
+    level = load_framework("dcmm").indicators[0]
+    assert answer_reason(reason, level) == (zh, reason)
+
+
+def test_an_unknown_option_lists_the_options() -> None:
+    from assessment.exchange.importing import answer_reason
+
+    choice = next(i for i in load_framework("sme").indicators if i.options)
+    zh, en = answer_reason("unknown option", choice)
+    assert zh.startswith("不是该指标的选项；可选：")
+    assert choice.options is not None
+    assert en.endswith(", ".join(o.id for o in choice.options))
