@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     lockout_attempts: int = Field(default=5, ge=1)
     lockout_minutes: int = Field(default=15, ge=1)
     demo_accounts_file: str = "data/local/demo-accounts.txt"
+    # uploads for import (assessment.exchange.reading.Limits)
+    import_max_mb: int = Field(default=100, ge=1)
+    import_max_expanded_mb: int = Field(default=500, ge=1)
 
     @field_validator("DATABASE_URL")
     @classmethod

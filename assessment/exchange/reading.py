@@ -64,6 +64,17 @@ class Limits:
     max_ratio: float = 150.0  # expanded / compressed, per archive member
     max_rows: int = 2_000_000
 
+    @classmethod
+    def from_settings(cls) -> Limits:
+        """The limits configured by ``IMPORT_MAX_MB`` and ``IMPORT_MAX_EXPANDED_MB``."""
+        from assessment.settings import get_settings
+
+        settings = get_settings()
+        return cls(
+            max_bytes=settings.import_max_mb * 2**20,
+            max_expanded_bytes=settings.import_max_expanded_mb * 2**20,
+        )
+
 
 @dataclass(frozen=True)
 class Issue:
@@ -125,7 +136,7 @@ class ParsedImport:
 
 def read_upload(filename: str, data: bytes, limits: Limits | None = None) -> ParsedImport:
     """Read an upload (``.xlsx``, ``.csv`` or ``.zip``); ImportRefused when it cannot be read."""
-    limits = limits or Limits()
+    limits = limits or Limits.from_settings()
     if len(data) > limits.max_bytes:
         raise refuse(
             filename,

@@ -213,3 +213,9 @@ def test_an_unknown_option_lists_the_options() -> None:
     assert zh.startswith("不是该指标的选项；可选：")
     assert choice.options is not None
     assert en.endswith(", ".join(o.id for o in choice.options))
+
+
+def test_the_size_limit_is_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IMPORT_MAX_MB", "1")
+    with pytest.raises(ImportRefused, match="file too large"):
+        read_upload("a.csv", b"x" * (2**20 + 1))
