@@ -6,8 +6,7 @@ import streamlit as st
 from assessment.db import session_scope
 from assessment.exchange.importing import apply_import, check_import
 from assessment.exchange.reading import ImportRefused, read_upload
-from assessment.exchange.templates import template_workbook
-from ui.exchange_view import render_check, render_issues, render_parsed
+from ui.exchange_view import render_check, render_issues, render_parsed, template_bytes
 from ui.i18n import lang, t
 from ui.resources import engine, frameworks
 from ui.state import actor
@@ -26,7 +25,7 @@ chosen = st.multiselect(
 if chosen:
     st.download_button(
         t("下载模板（XLSX）", "Download the template (XLSX)"),
-        data=template_workbook(chosen),
+        data=template_bytes(tuple(chosen)),
         file_name="ronghe-template-" + "-".join(chosen) + ".xlsx",
         key="import__template",
     )

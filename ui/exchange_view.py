@@ -13,6 +13,14 @@ from assessment.reports.content import STATUS_NAMES
 from ui.i18n import lang, t
 
 
+@st.cache_data(show_spinner=False)
+def template_bytes(frameworks: tuple[str, ...]) -> bytes:
+    """The collection template for these frameworks (made once per selection)."""
+    from assessment.exchange.templates import template_workbook
+
+    return template_workbook(list(frameworks))
+
+
 def status_name(status: object) -> str:
     """An assessment status in the current language ("" when there is no assessment)."""
     text = STATUS_NAMES.get(str(status))
