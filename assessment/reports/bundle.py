@@ -61,16 +61,23 @@ def render_report(
     return _file(report_content(session, actor=actor, assessment_id=assessment_id), fmt, lang)
 
 
-def _render_all(contents: list[ReportContent], fmt: Format, lang: str) -> list[tuple[str, bytes]]:
-    """Render in worker processes when there are many (the database work stays here)."""
+def _render_all(
+    session: Session, actor: User, ids: Sequence[int], fmt: Format, lang: str
+) -> list[tuple[str, bytes]]:
+    """Gather each report's content here (database work) and, when there are many, render them
+    in worker processes meanwhile, so gathering and rendering overlap."""
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
-    if len(contents) < PARALLEL_FROM or workers < 2:
-        return [_file(c, fmt, lang) for c in contents]
+    if len(ids) < PARALLEL_FROM or workers < 2:
+        return [
+            render_report(session, actor=actor, assessment_id=i, fmt=fmt, lang=lang) for i in ids
+        ]
     context = multiprocessing.get_context("spawn")  # no fork of a threaded server process
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        return list(
-            pool.map(_file, contents, [fmt] * len(contents), [lang] * len(contents), chunksize=4)
-        )
+        futures = [
+            pool.submit(_file, report_content(session, actor=actor, assessment_id=i), fmt, lang)
+            for i in ids
+        ]
+        return [future.result() for future in futures]
 
 
 def export_reports(
@@ -86,8 +93,7 @@ def export_reports(
     log as one export."""
     if not assessment_ids:
         raise NotFound("没有选中评估。", "No assessment selected.")
-    contents = [report_content(session, actor=actor, assessment_id=i) for i in assessment_ids]
-    files = _render_all(contents, fmt, lang)
+    files = _render_all(session, actor, assessment_ids, fmt, lang)
     record_export(
         session,
         actor=actor,
