@@ -31,7 +31,7 @@ from assessment.repo.results import (
     compute_results,
 )
 from indicators.crosswalk import load_crosswalk
-from indicators.loader import load_framework
+from indicators.loader import CATALOGUE_ORDER, load_framework
 from indicators.schema import Text
 
 INDEX_NAME: Final = Text(zh="融合指数", en="Ronghe Index")
@@ -154,9 +154,15 @@ def report_content(
     value = composite[C.COMPOSITE].iloc[0] if len(composite) else np.nan
     stage = composite[C.STAGE].iloc[0] if len(composite) else pd.NA
     has_value = pd.notna(value)
+    order = {framework_id: n for n, framework_id in enumerate(CATALOGUE_ORDER)}
     sections = tuple(
-        _section(row, answers, assessment.paths.get(str(row[C.FRAMEWORK_ID])))
-        for _, row in results.iterrows()
+        sorted(
+            (
+                _section(row, answers, assessment.paths.get(str(row[C.FRAMEWORK_ID])))
+                for _, row in results.iterrows()
+            ),
+            key=lambda s: order.get(s.framework_id, len(order)),
+        )
     )
     return ReportContent(
         assessment_id=assessment_id,

@@ -256,7 +256,8 @@ def _summary(pdf: _Report, content: ReportContent) -> None:
 def _level_text(pdf: _Report, section: FrameworkSection) -> str:
     if section.level is None:
         return pdf.say("未达一级", "below level 1")
-    return f"{section.level} {pdf.tr(section.level_name)}"
+    name = pdf.tr(section.level_name)
+    return name if str(section.level) in name else f"{section.level} {name}"
 
 
 def _num(value: float | None, digits: int) -> str:
