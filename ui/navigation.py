@@ -82,6 +82,33 @@ PAGES: tuple[PageSpec, ...] = (
     # enterprise pages
     # bureau pages
     # consultant pages
+    PageSpec(
+        "app_pages/consultant_portfolio.py",
+        "portfolio",
+        "客户组合",
+        "Portfolio",
+        ":material/work:",
+        frozenset({"consultant", "admin"}),
+        "consultant",
+    ),
+    PageSpec(
+        "app_pages/consultant_import.py",
+        "import",
+        "模板与导入",
+        "Templates and import",
+        ":material/upload_file:",
+        frozenset({"consultant", "admin"}),
+        "consultant",
+    ),
+    PageSpec(
+        "app_pages/consultant_export.py",
+        "exports",
+        "导出与报送",
+        "Exports and roll-up",
+        ":material/download:",
+        frozenset({"consultant", "bureau", "admin"}),
+        "consultant",
+    ),
     # administration pages
     PageSpec(
         "app_pages/audit.py",
