@@ -25,6 +25,7 @@ class Limits(BaseSettings):
     )
 
     max_file_bytes: int = Field(default=1024 * MIB, ge=1)  # any table file on disk
+    max_upload_bytes: int = Field(default=100 * MIB, ge=1)  # a file uploaded in the app
     max_expanded_bytes: int = Field(default=200 * MIB, ge=1)  # XLSX unzipped, Parquet decoded
     max_rows: int = Field(default=10_000_000, ge=1)  # records per table
     max_json_bytes: int = Field(default=1 * MIB, ge=1)  # a penalty case

@@ -26,9 +26,6 @@ class Settings(BaseSettings):
     session_hours: float = Field(default=12, gt=0, le=24 * 30)
     # send the session cookie with Secure: None = when the request came over HTTPS
     session_cookie_secure: bool | None = None
-    # uploads for import (assessment.exchange.reading.Limits)
-    import_max_mb: int = Field(default=100, ge=1)
-    import_max_expanded_mb: int = Field(default=500, ge=1)
 
     @field_validator("DATABASE_URL")
     @classmethod

@@ -47,6 +47,9 @@ ACTIONS: dict[str, Label] = {
     "session.sign_out": Label("退出登录", "Signed out"),
     "session.revoke": Label("结束一个会话", "Session ended"),
     "session.revoke_all": Label("结束账户的全部会话", "All sessions of an account ended"),
+    "import": Label("导入评估数据", "Assessments imported"),
+    "import.unchanged": Label("重复导入（数据未改变）", "Import repeated (nothing changed)"),
+    "rollup.import": Label("导入下级汇总数据", "Roll-up file imported"),
     "penalty_case.create": Label("保存处罚裁量计算", "Penalty calculation saved"),
     "penalty_case.update": Label("更新处罚裁量计算", "Penalty calculation updated"),
 }

@@ -24,11 +24,11 @@ from assessment.auditlog.actions import (
 from assessment.models import Enterprise, Role, User
 from assessment.repo.access import require_role
 from assessment.repo.audit import ANONYMOUS_ACTOR, SYSTEM_ACTOR, AuditRecord
+from assessment.tabular import inert_text
 
 CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "CST")  # UTC+8 all year, no daylight saving
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S %Z"
 ATTEMPTS = frozenset({"login.failure", "login.locked"})  # made by whoever typed the username
-CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet may run a cell starting so
 
 
 @dataclass(frozen=True)
@@ -176,12 +176,6 @@ def _value(key: str, value: Any, language: str) -> str:
     return str(value)
 
 
-def inert(cell: str) -> str:
-    """A CSV cell a spreadsheet shows as text: one starting with = + - @ tab or CR gets a
-    leading apostrophe (OWASP's advice against formula injection)."""
-    return "'" + cell if cell.startswith(CSV_TRIGGERS) else cell
-
-
 def to_csv(rows: Sequence[AuditRow], language: str) -> bytes:
     """The rows as UTF-8 CSV with a byte-order mark (so spreadsheets read the Chinese), headed
     in ``language``, every cell made inert."""
@@ -189,5 +183,5 @@ def to_csv(rows: Sequence[AuditRow], language: str) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow([label.get(language) for label in COLUMNS.values()])
     for row in rows:
-        writer.writerow([inert(str(getattr(row, name))) for name in COLUMNS])
+        writer.writerow([inert_text(str(getattr(row, name))) for name in COLUMNS])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

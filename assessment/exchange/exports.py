@@ -13,7 +13,6 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from assessment import columns as C
-from assessment.exchange.cells import inert_frame
 from assessment.models import (
     Answer,
     Assessment,
@@ -24,6 +23,7 @@ from assessment.models import (
 )
 from assessment.repo.access import scope_condition
 from assessment.repo.audit import record_export
+from assessment.tabular import inert_cells
 from indicators.loader import CATALOGUE_ORDER
 
 Kind = Literal["scores", "answers"]
@@ -151,7 +151,7 @@ def answers_frame(session: Session, selection: pd.DataFrame) -> pd.DataFrame:
 
 def to_csv(frame: pd.DataFrame) -> bytes:
     """CSV in UTF-8 with a BOM (so Excel opens Chinese text correctly), cells made inert."""
-    return inert_frame(frame).to_csv(index=False).encode("utf-8-sig")
+    return inert_cells(frame).to_csv(index=False).encode("utf-8-sig")
 
 
 def to_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
@@ -159,7 +159,7 @@ def to_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets.items():
-            inert_frame(frame).to_excel(writer, sheet_name=name[:31], index=False)
+            inert_cells(frame).to_excel(writer, sheet_name=name[:31], index=False)
     return buffer.getvalue()
 
 

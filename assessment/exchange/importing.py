@@ -27,7 +27,6 @@ from sqlmodel import Session, col
 
 from assessment import columns as C
 from assessment import identity
-from assessment.exchange.cells import inert
 from assessment.exchange.reading import (
     COLUMN,
     FRAMEWORK_VERSION,
@@ -55,6 +54,7 @@ from assessment.repo.enterprises import check_industry_code, check_region_code
 from assessment.repo.errors import ValidationFailed
 from assessment.repo.loading import bulk_insert
 from assessment.scoring import parse_answers
+from assessment.tabular import inert_text
 from indicators.errors import UnknownFrameworkError
 from indicators.loader import framework_files, load_framework
 from indicators.schema import Framework, Indicator
@@ -771,12 +771,12 @@ def issues_workbook(issues: Sequence[Issue]) -> bytes:
     for issue in issues:
         sheet.append(
             [
-                inert(issue.sheet),
+                inert_text(issue.sheet),
                 issue.row,
-                inert(issue.column or ""),
-                inert(issue.value),
-                inert(issue.reason_zh),
-                inert(issue.reason_en),
+                inert_text(issue.column or ""),
+                inert_text(issue.value),
+                inert_text(issue.reason_zh),
+                inert_text(issue.reason_en),
             ]
         )
     sheet.freeze_panes = "A2"

@@ -66,13 +66,15 @@ class Limits:
 
     @classmethod
     def from_settings(cls) -> Limits:
-        """The limits configured by ``IMPORT_MAX_MB`` and ``IMPORT_MAX_EXPANDED_MB``."""
-        from assessment.settings import get_settings
+        """The platform's one set of input limits (``assessment.limits``) applied to an upload:
+        ``RONGHE_MAX_UPLOAD_BYTES``, ``RONGHE_MAX_EXPANDED_BYTES``, ``RONGHE_MAX_ROWS``."""
+        from assessment.limits import get_limits
 
-        settings = get_settings()
+        limits = get_limits()
         return cls(
-            max_bytes=settings.import_max_mb * 2**20,
-            max_expanded_bytes=settings.import_max_expanded_mb * 2**20,
+            max_bytes=limits.max_upload_bytes,
+            max_expanded_bytes=limits.max_expanded_bytes,
+            max_rows=limits.max_rows,
         )
 
 

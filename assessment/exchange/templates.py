@@ -24,7 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from assessment import columns as C
 from assessment import reference
-from assessment.exchange.cells import inert
+from assessment.tabular import inert_text
 from indicators.loader import load_framework
 from indicators.schema import AnswerType, Framework, Indicator
 
@@ -92,7 +92,7 @@ def _hint(indicator: Indicator, max_level: int) -> str:
 def _header(sheet: Worksheet, columns: Sequence[tuple[str, str, str]]) -> None:
     for index, (key, zh, en) in enumerate(columns, start=1):
         for row, value in enumerate((key, zh, en), start=1):
-            cell = sheet.cell(row, index, inert(value))
+            cell = sheet.cell(row, index, inert_text(value))
             cell.fill = _HEAD_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.cell(1, index).font = _KEY_FONT

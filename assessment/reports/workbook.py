@@ -10,8 +10,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from assessment.exchange.cells import inert
 from assessment.reports.content import INDEX_EXPLANATION, SELF_ASSESSED, ReportContent
+from assessment.tabular import inert_text
 from indicators.schema import Text
 
 
@@ -23,11 +23,11 @@ def _sheet(
     book: Workbook, title: str, header: Sequence[str], rows: Sequence[Sequence[object]]
 ) -> Worksheet:
     sheet: Worksheet = book.create_sheet(title)
-    sheet.append([inert(h) for h in header])
+    sheet.append([inert_text(h) for h in header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([inert(v) for v in row])
+        sheet.append([inert_text(v) for v in row])
     sheet.freeze_panes = "A2"
     for index, _ in enumerate(header, start=1):
         sheet.column_dimensions[sheet.cell(1, index).column_letter].width = 22

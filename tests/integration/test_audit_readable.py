@@ -19,7 +19,6 @@ from assessment.auditlog.readable import (
     AuditRow,
     china_time,
     details_text,
-    inert,
     readable_events,
     to_csv,
 )
@@ -27,6 +26,7 @@ from assessment.models import AuditEvent, Role, User
 from assessment.repo import accounts
 from assessment.repo.audit import search_audit_events
 from assessment.repository import AccessDenied, LoginFailed
+from assessment.tabular import inert_text
 from tests.integration.factories import PASSWORD, make_admin, make_enterprise, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -200,7 +200,7 @@ def test_reading_the_log_is_admin_only(session: Session) -> None:
     ],
 )
 def test_csv_cells_are_inert(cell: str, expected: str) -> None:
-    assert inert(cell) == expected
+    assert inert_text(cell) == expected
 
 
 def test_csv_has_a_bom_headers_in_the_language_and_inert_cells() -> None:

@@ -16,7 +16,6 @@ from sqlmodel import Session
 
 from assessment import repository
 from assessment.db import make_engine
-from assessment.exchange.cells import inert
 from assessment.exchange.exports import export_tables
 from assessment.exchange.interchange import (
     export_interchange,
@@ -25,6 +24,7 @@ from assessment.exchange.interchange import (
 )
 from assessment.exchange.reading import ImportRefused
 from assessment.models import Answer, Assessment, CompositeResult, Role
+from assessment.tabular import inert_text
 from tests.conftest import prepared
 from tests.integration import factories as f
 from tests.integration.consultant_setup import make_client
@@ -46,7 +46,7 @@ from tests.integration.consultant_setup import make_client
     ],
 )
 def test_inert_cells(value: object, expected: object) -> None:
-    assert inert(value) == expected
+    assert inert_text(value) == expected
 
 
 def _submitted(session: Session):  # type: ignore[no-untyped-def]

@@ -216,6 +216,6 @@ def test_an_unknown_option_lists_the_options() -> None:
 
 
 def test_the_size_limit_is_configured(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("IMPORT_MAX_MB", "1")
+    monkeypatch.setenv("RONGHE_MAX_UPLOAD_BYTES", str(2**20))
     with pytest.raises(ImportRefused, match="file too large"):
         read_upload("a.csv", b"x" * (2**20 + 1))
