@@ -72,7 +72,7 @@ KIND_NAMES: Final[dict[CertifiedKind, tuple[str, str]]] = {
     ),
     CertifiedKind.INTEGRATION_OFFICIAL: (
         "两化融合发展水平官方评估",
-        "official 两化融合 development level",
+        "official integration development level (GB/T 23020)",
     ),
     CertifiedKind.SME_OFFICIAL: ("中小企业数字化水平官方评测", "official SME digital level"),
     CertifiedKind.CMMM_ASSESSED: ("智能制造能力成熟度评估", "CMMM assessed level"),
@@ -656,4 +656,60 @@ def ronghe_index(
         with_certified=first(both, C.COMPOSITE),
         with_certified_stage=first(both, C.STAGE),
         replaced=list(both[REPLACED].iloc[0]) if not both.empty else [],
+    )
+
+
+# ---------------------------------------------------------------- what the page shows
+
+
+@dataclass(frozen=True)
+class Overview:
+    """One enterprise's certified results, whether the actor may add one, the evidence files it
+    may attach, and the Ronghe Index of its latest submitted assessment with and without them."""
+
+    results: list[CertifiedResult]
+    current_ids: set[int]
+    may_write: bool
+    evidence: list[tuple[int, str]]  # (evidence file id, file name)
+    assessment_id: int | None
+    index: IndexWithCertified | None
+
+
+def overview(
+    session: Session, *, actor: User, enterprise_id: int, today: date | None = None
+) -> Overview:
+    """Everything the certified-results page needs for one enterprise (scope-checked)."""
+    from assessment.models import Status
+
+    day = today or date.today()
+    rows = list_certified(session, actor=actor, enterprise_id=enterprise_id)
+    may_write = actor.role in {r.value for r in WRITERS} and _may_write(
+        session, actor, enterprise_id
+    )
+    evidence = session.exec(
+        select(EvidenceFile.id, EvidenceFile.filename)
+        .join(Assessment, col(Assessment.id) == col(EvidenceFile.assessment_id))
+        .where(col(Assessment.enterprise_id) == enterprise_id)
+        .order_by(col(EvidenceFile.id))
+    ).all()
+    latest = session.exec(
+        select(Assessment.id)
+        .where(
+            col(Assessment.enterprise_id) == enterprise_id,
+            col(Assessment.status) != Status.DRAFT.value,
+        )
+        .order_by(col(Assessment.year).desc(), col(Assessment.id).desc())
+    ).first()
+    index = (
+        ronghe_index(session, actor=actor, assessment_id=latest, today=day)
+        if latest is not None
+        else None
+    )
+    return Overview(
+        results=rows,
+        current_ids={r.id for r in rows if r.id is not None and is_current(r, day)},
+        may_write=may_write,
+        evidence=[(int(i), str(name)) for i, name in evidence if i is not None],
+        assessment_id=latest,
+        index=index,
     )
