@@ -18,11 +18,11 @@ from assessment.repo.certified import (
 )
 from assessment.repo.enterprises import list_enterprises
 from assessment.repo.errors import RepositoryError
+from indicators.crosswalk import load_crosswalk
 from ui.i18n import lang, t
 from ui.resources import engine
 from ui.state import actor
 
-st.title(t("认证及官方结果", "Certified and official results"))
 st.caption(
     t(
         "DCMM 证书、贯标等级、两化融合官方评估、中小企业数字化官方评测和智能制造成熟度评估结果，"
@@ -55,7 +55,8 @@ with session_scope(engine()) as session:
     )
     view = overview(session, actor=me, enterprise_id=int(enterprise_id))
 
-name, explanation = index_name()
+walk = load_crosswalk()
+name, explanation = index_name(walk)
 st.subheader(name.get(lang()))
 if explanation is not None:
     st.caption(explanation.get(lang()))
@@ -83,7 +84,8 @@ else:
         st.markdown(
             t("**以认证结果代替自评：** ", "**Certified results used instead of self-assessed:** ")
             + "；".join(
-                f"{r['framework_id']} ← {_kind_label(r['kind'])} #{r['certified_id']}"
+                f"{walk.mapping(r['framework_id']).name.get(lang())} ← "
+                f"{_kind_label(r['kind'])} #{r['certified_id']}"
                 for r in index.replaced
             )
         )
@@ -120,7 +122,9 @@ else:
                 }
                 for r in view.results
             ]
-        ),
+        )
+        .astype(object)
+        .fillna("—"),
         hide_index=True,
         width="stretch",
     )
@@ -142,7 +146,7 @@ kind = st.selectbox(
     format_func=kind_labels.__getitem__,
     key="certified__kind",
 )
-with st.form("certified__form"):
+with st.form("certified__form", clear_on_submit=True):
     level = grade = score = stage = number = expires = None
     if kind in ("dcmm_certificate", "sme_official", "cmmm_assessed"):
         top = 4 if kind == "sme_official" else 5

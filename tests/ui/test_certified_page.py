@@ -74,7 +74,7 @@ def test_a_consultant_enters_a_dcmm_certificate_and_the_index_says_it_replaced_t
     at.run()
     text = " ".join(m.value for m in at.markdown)
     assert "Certified results used instead of self-assessed" in text
-    assert "dcmm ← DCMM certificate" in text
+    assert "DCMM ← DCMM certificate" in text
     frame = at.dataframe[0].value
     assert frame["Origin"].tolist() == ["Certified / official"]
     assert frame["Status"].tolist() == ["current"]
