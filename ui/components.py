@@ -81,6 +81,13 @@ def render_framework_overview(framework: Framework) -> None:
         + (f" · {t('发布', 'released')} {framework.released}" if framework.released else "")
     )
     st.write(framework.description.get(lg))
+    if framework.edition:
+        st.caption(t("依据的标准版本：", "Edition followed: ") + framework.edition)
+    if framework.next_edition is not None:
+        st.info(
+            t("新版标准（尚未发布到本平台）：", "Newer edition (not released here yet): ")
+            + f"{framework.next_edition.edition} — {framework.next_edition.note.get(lg)}"
+        )
     cols = st.columns(3)
     cols[0].metric(t("维度", "Dimensions"), len(framework.dimensions))
     cols[1].metric(t("指标", "Indicators"), len(framework.indicators))
@@ -93,6 +100,7 @@ def render_framework_overview(framework: Framework) -> None:
                     t("文献", "Citation"): s.citation,
                     t("核实状态", "Status"): status_label(s.status),
                     t("说明", "Note"): s.note.get(lg) if s.note else "",
+                    t("核对依据", "Checked against"): s.checked_against or "",
                 }
                 for s in framework.sources
             ]
