@@ -130,7 +130,8 @@ class Mapping(_Model):
     def from_100(self, value: float) -> float:
         """The native score whose 0–100 equivalent is ``value`` (the inverse of ``to_100``)."""
         inverse = tuple((y, x) for x, y in self.breakpoints)
-        return _interpolate(min(max(value, 0.0), 100.0), inverse)
+        top = self.breakpoints[-1][1]  # 100, or below under level_band (then clipped there)
+        return _interpolate(min(max(value, 0.0), top), inverse)
 
     def level_at(self, score: float) -> LevelAnchor | None:
         """The highest level whose ``min_score`` the native score reaches, or None."""

@@ -213,3 +213,9 @@ def test_the_index_is_named_as_ronghes_own_measure() -> None:
     assert composite.explanation is not None
     assert "不是工业和信息化部发布的两化融合发展指数" in composite.explanation.zh
     assert "not MIIT's official" in composite.explanation.en
+
+
+def test_the_inverse_never_leaves_the_native_scale() -> None:
+    sme = CROSSWALK.mapping("sme")  # ends at (100, 80) under level_band
+    assert sme.from_100(95) == pytest.approx(100)
+    assert sme.from_100(80) == pytest.approx(100)
