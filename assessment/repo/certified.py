@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -96,6 +96,7 @@ IMPORT_COLUMNS: Final = (
     "issued_on",
     "expires_on",
     "source",
+    "evidence_sha256",
 )
 REQUIRED_COLUMNS: Final = ("uscc", "kind", "issued_on", "source")
 
@@ -513,6 +514,19 @@ def import_certified(
         if data is not None:  # a cell that did not parse is reported once, not again as missing
             unparsed = {p.field for p in problems}
             problems += [p for p in validate(data, today=day) if p.field not in unparsed]
+        digest = str(record.get("evidence_sha256", "") or "").strip().lower()
+        if digest and enterprise is not None and data is not None:
+            evidence_id = _evidence_by_hash(session, enterprise, digest)
+            if evidence_id is None:
+                problems.append(
+                    _problem(
+                        "evidence_sha256",
+                        "该企业的评估中没有此哈希值的佐证文件",
+                        "no evidence file with this hash among the enterprise's assessments",
+                    )
+                )
+            else:
+                data = replace(data, evidence_file_id=evidence_id)
         errors += [RowError(row, p.field, p.message_zh, p.message_en) for p in problems]
         if not problems and enterprise is not None and data is not None:
             ready.append((enterprise, data))
@@ -532,6 +546,17 @@ def import_certified(
     )
     session.commit()
     return stored
+
+
+def _evidence_by_hash(session: Session, enterprise_id: int, digest: str) -> int | None:
+    """The enterprise's evidence file with this SHA-256 (the first stored), if any."""
+    found = session.exec(
+        select(EvidenceFile.id)
+        .join(Assessment, col(Assessment.id) == col(EvidenceFile.assessment_id))
+        .where(col(Assessment.enterprise_id) == enterprise_id, col(EvidenceFile.sha256) == digest)
+        .order_by(col(EvidenceFile.id))
+    ).first()
+    return int(found) if found is not None else None
 
 
 def _enterprises_by_uscc(session: Session, codes: list[str]) -> dict[str, int]:

@@ -330,3 +330,40 @@ def test_the_cli_imports_a_file_or_lists_every_bad_row(
     assert main(["certified", "import", str(good)]) == 0
     assert "imported 1 certified results" in capsys.readouterr().out
     assert main(["certified", "import", str(good), "--as", "nobody"]) == 2
+
+
+def test_import_links_an_evidence_file_by_its_hash_within_the_enterprise(
+    session: Session, cast: Cast, tmp_path: Path
+) -> None:
+    import hashlib
+
+    from assessment.models import EvidenceFile
+
+    done = submitted(session, cast, "3")
+    content = b"%PDF-1.4 certificate scan"
+    digest = hashlib.sha256(content).hexdigest()
+    evidence = EvidenceFile(
+        assessment_id=done.id or 0,
+        framework_id="dcmm",
+        indicator_id="x",
+        filename="cert.pdf",
+        media_type="application/pdf",
+        size_bytes=len(content),
+        sha256=digest,
+        content=content,
+    )
+    session.add(evidence)
+    session.commit()
+    path = tmp_path / "certified.csv"
+    path.write_text(
+        "uscc,kind,level,certificate_no,issued_on,expires_on,source,evidence_sha256\n"
+        f"{cast.enterprise.uscc},dcmm_certificate,3,D-1,2025-01-01,2028-01-01,CESA,{digest}\n"
+        f"{cast.enterprise.uscc},dcmm_certificate,3,D-2,2025-01-01,2028-01-01,CESA,{'0' * 64}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportRefused) as caught:
+        import_certified(session, path, actor=cast.admin, today=TODAY)
+    assert [(e.row, e.column) for e in caught.value.errors] == [(3, "evidence_sha256")]
+    path.write_text("\n".join(path.read_text(encoding="utf-8").splitlines()[:2]) + "\n")
+    (row,) = import_certified(session, path, actor=cast.admin, today=TODAY)
+    assert row.evidence_file_id == evidence.id
