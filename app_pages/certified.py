@@ -16,12 +16,14 @@ from assessment.repo.certified import (
     overview,
     record_certified,
 )
-from assessment.repo.enterprises import list_enterprises
+from assessment.repo.enterprises import get_enterprise_by_uscc, list_enterprises
 from assessment.repo.errors import RepositoryError
 from indicators.crosswalk import load_crosswalk
 from ui.i18n import lang, t
 from ui.resources import engine
 from ui.state import actor
+
+LISTED = 500  # enterprises offered in the picker; others are found by credit code
 
 st.caption(
     t(
@@ -42,10 +44,29 @@ def _kind_label(kind: str) -> str:
 
 with session_scope(engine()) as session:
     me = actor(session)
-    firms = list_enterprises(session, actor=me, limit=500)
+    code = st.text_input(
+        t("统一社会信用代码（可选，用于查找）", "Credit code (optional, to find one enterprise)"),
+        key="certified__uscc",
+    ).strip()
+    try:
+        firms = (
+            [get_enterprise_by_uscc(session, actor=me, uscc=code)]
+            if code
+            else list(list_enterprises(session, actor=me, limit=LISTED))
+        )
+    except RepositoryError as exc:
+        st.error(exc.message(lang()))
+        st.stop()
     if not firms:
         st.info(t("您的范围内没有企业。", "There are no enterprises in your scope."))
         st.stop()
+    if len(firms) == LISTED:
+        st.caption(
+            t(
+                "只列出前 {n} 家企业；其他企业请输入统一社会信用代码查找。",
+                "Only the first {n} enterprises are listed; find others by credit code.",
+            ).format(n=LISTED)
+        )
     labels = {f.id: f"{f.name}（{f.uscc}）" for f in firms if f.id is not None}
     enterprise_id = st.selectbox(
         t("企业", "Enterprise"),

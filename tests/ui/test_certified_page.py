@@ -106,3 +106,16 @@ def test_another_bureau_sees_no_enterprise(app_as: AppAs, people: People) -> Non
     at = app_as(people.other_bureau, page=PAGE, lang="en")
     assert not at.exception
     assert any("no enterprises in your scope" in i.value for i in at.info)
+
+
+def test_an_enterprise_is_found_by_credit_code_within_scope_only(
+    app_as: AppAs, people: People
+) -> None:
+    at = app_as(people.consultant, page=PAGE, lang="en")
+    at.text_input(key=K + "uscc").input(people.enterprise.uscc).run()
+    assert not at.exception
+    assert at.selectbox(key=K + "enterprise").value == people.enterprise.id
+    other = app_as(people.other_bureau, page=PAGE, lang="en")
+    other.text_input(key=K + "uscc").input(people.enterprise.uscc).run()
+    assert other.error  # outside its scope: refused without naming anything
+    assert "not allowed" in other.error[0].value
