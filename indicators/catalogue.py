@@ -21,9 +21,11 @@ from indicators.schema import (
     BandsRule,
     CumulativeGatesRule,
     Dimension,
+    FineKind,
     Framework,
     Indicator,
     MeanOfAreasRule,
+    Provision,
     Text,
 )
 
@@ -123,6 +125,16 @@ def _omitted_section(framework: Framework) -> list[str]:
     return lines
 
 
+def _fine_range(provision: Provision) -> str:
+    """¥50,000–500,000; 1–5 × illegal gains; ≤ 5 % of turnover."""
+    low, high = provision.minimum, provision.maximum
+    if provision.kind is FineKind.AMOUNT:
+        return f"¥{low:,.0f}–{high:,.0f}"
+    if provision.kind is FineKind.MULTIPLE:
+        return f"{low:g}–{high:g} × 违法所得 illegal gains"
+    return f"≤ {high:g} % 上一年度营业额 of last year's turnover"
+
+
 def _provisions_section(framework: Framework) -> list[str]:
     if not framework.provisions:
         return []
@@ -136,7 +148,7 @@ def _provisions_section(framework: Framework) -> list[str]:
     ]
     for p in framework.provisions:
         lines.append(
-            f"| {p.citation} | {p.kind.value} | {p.minimum:g}–{p.maximum:g} | "
+            f"| {p.citation} | {p.kind.value} | {_fine_range(p)} | "
             f"{'是 yes' if p.aggravated else '否 no'} | {', '.join(p.applies_to)} | "
             f"{STATUS_LABEL[p.status]} | {_cell(p.checked_against or '—')} |"
         )
