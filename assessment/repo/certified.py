@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Final
@@ -737,4 +737,75 @@ def overview(
         evidence=[(int(i), str(name)) for i, name in evidence if i is not None],
         assessment_id=latest,
         index=index,
+    )
+
+
+# ---------------------------------------------------------------- demo data
+
+DEMO_SHARES: Final = {  # share of demo enterprises holding each kind (synthetic, not statistics)
+    CertifiedKind.DCMM_CERTIFICATE: 0.12,
+    CertifiedKind.GBT23001_GRADE: 0.25,
+    CertifiedKind.SME_OFFICIAL: 0.10,
+}
+
+
+def seed_demo_certified(session: Session, *, seed: int, today: date | None = None) -> int:
+    """Demo only: synthetic certified results for a reproducible share of the enterprises (some
+    already expired), recorded by the system and audited; returns how many were stored.
+
+    Levels follow each enterprise's latest self-assessed level of the framework where one
+    exists (a certificate rarely differs much from a careful self-assessment), else level 2.
+    """
+    import numpy as np
+
+    from assessment.models import FrameworkResult
+
+    day = today or date.today()
+    rng = np.random.default_rng(seed)
+    firms = session.exec(select(Enterprise.id).order_by(col(Enterprise.id))).all()
+    latest = {
+        (int(eid), str(fid)): level
+        for eid, fid, level in session.exec(
+            select(Assessment.enterprise_id, FrameworkResult.framework_id, FrameworkResult.level)
+            .join(FrameworkResult, col(FrameworkResult.assessment_id) == col(Assessment.id))
+            .order_by(col(Assessment.year))
+        ).all()
+    }
+    stored = 0
+    for enterprise_id in firms:
+        if enterprise_id is None:
+            continue
+        for kind, share in DEMO_SHARES.items():
+            if rng.random() >= share:
+                continue
+            back = day - timedelta(days=int(rng.integers(30, 4 * 365)))
+            issued = back.replace(day=1)  # up to four years ago, never in the future
+            level = latest.get((enterprise_id, FRAMEWORK_OF.get(kind, "")))
+            data = _demo_input(kind, issued, int(level) if level else 2, rng)
+            _add(session, actor=None, enterprise_id=enterprise_id, data=data, today=day)
+            stored += 1
+    session.commit()
+    return stored
+
+
+def _demo_input(kind: CertifiedKind, issued: date, level: int, rng: Any) -> CertifiedInput:
+    number = f"DEMO-{issued.year}-{int(rng.integers(1000, 10000))}"
+    source = "演示数据 / demo data"
+    if kind is CertifiedKind.DCMM_CERTIFICATE:
+        expires = date(issued.year + 3, issued.month, 1)
+        return CertifiedInput(
+            kind=kind.value,
+            level=min(max(level, 1), 5),
+            certificate_no=number,
+            issued_on=issued,
+            expires_on=expires,
+            source=source,
+        )
+    if kind is CertifiedKind.GBT23001_GRADE:
+        grade = GRADES[int(rng.choice(3, p=[0.5, 0.35, 0.15]))]
+        return CertifiedInput(
+            kind=kind.value, grade=grade, certificate_no=number, issued_on=issued, source=source
+        )
+    return CertifiedInput(
+        kind=kind.value, level=min(max(level, 1), 4), issued_on=issued, source=source
     )

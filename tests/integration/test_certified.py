@@ -367,3 +367,20 @@ def test_import_links_an_evidence_file_by_its_hash_within_the_enterprise(
     path.write_text("\n".join(path.read_text(encoding="utf-8").splitlines()[:2]) + "\n")
     (row,) = import_certified(session, path, actor=cast.admin, today=TODAY)
     assert row.evidence_file_id == evidence.id
+
+
+def test_demo_certified_results_are_reproducible_valid_and_partly_expired(
+    session: Session, cast: Cast
+) -> None:
+    from assessment.repo.certified import seed_demo_certified
+    from tests.integration.factories import make_enterprise
+
+    admin = cast.admin
+    for k in range(40):
+        make_enterprise(session, admin, "320102", name=f"演示企业{k}")
+    stored = seed_demo_certified(session, seed=7, today=TODAY)
+    rows = session.exec(select(CertifiedResult)).all()
+    assert stored == len(rows) > 0
+    assert {r.kind for r in rows} <= {"dcmm_certificate", "gbt23001_grade", "sme_official"}
+    assert all(r.issued_on is not None and r.issued_on <= TODAY for r in rows)
+    assert all(r.source == "演示数据 / demo data" for r in rows)
