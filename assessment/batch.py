@@ -41,6 +41,10 @@ from indicators.loader import CATALOGUE_ORDER, framework_files, load_framework
 from indicators.schema import Framework, Indicator
 
 FRAMEWORK_VERSION: Final = "framework_version"
+# the composite's output column: 融合指数 / Ronghe Index, the platform's own measure (crosswalk
+# 2026.2 names it), not MIIT's 两化融合发展指数
+RONGHE_INDEX: Final = "ronghe_index"
+RONGHE_INDEX_PERCENTILE: Final = "ronghe_index_percentile"
 FRAMEWORK_VERSION_GIVEN: Final = "_version_given"  # the version the answers file itself names
 ANSWER_COLUMNS: Final = (c.ASSESSMENT_ID, c.FRAMEWORK_ID, c.INDICATOR_ID, c.ANSWER)
 _ROW: Final = "_row"  # position of the answer in its file
@@ -153,7 +157,8 @@ def listed_versions(context: pd.DataFrame) -> pd.DataFrame:
 def score_answers(
     answers: pd.DataFrame, source: Path, *, context: pd.DataFrame | None = None, k: int = DEFAULT_K
 ) -> pd.DataFrame:
-    """One row per assessment: every framework's score, score_100 and level, the composite.
+    """One row per assessment: every framework's score, score_100 and level, the Ronghe Index
+    (``ronghe_index``, the level-aware composite of the newest crosswalk) and its stage.
 
     Args:
         answers: text table with assessment_id, framework_id, indicator_id, answer and
@@ -426,7 +431,7 @@ def _wide(
         .reindex(ids)
     )
     stages = load_crosswalk().stages
-    wide[c.COMPOSITE] = composite[c.COMPOSITE].round(2)
+    wide[RONGHE_INDEX] = composite[c.COMPOSITE].round(2)
     wide[c.STAGE] = composite[c.STAGE].astype("Int64")
     for lang in ("zh", "en"):
         names = {s.value: s.name.get(lang) for s in stages}
@@ -436,18 +441,18 @@ def _wide(
 
 
 def _with_peers(wide: pd.DataFrame, context: pd.DataFrame | None, k: int) -> pd.DataFrame:
-    """Add the composite's peer percentile per year when the enterprises are known."""
+    """Add the Ronghe Index's peer percentile per year when the enterprises are known."""
     needed = {c.YEAR, c.INDUSTRY_CODE, c.REGION_CODE, SIZE_CLASS}
     if context is None or not needed <= set(context.columns):
         return wide.reset_index()
     peers_input = (
         context.reindex(wide.index)[sorted(needed)]
-        .assign(**{c.COMPOSITE: wide[c.COMPOSITE]})
+        .assign(**{c.COMPOSITE: wide[RONGHE_INDEX]})
         .reset_index()
     )
     peers = peer_percentile(peers_input, k=k, score=c.COMPOSITE, within=[c.YEAR])
     out = wide.reset_index()
-    out["composite_percentile"] = peers[PERCENTILE].round(1).to_numpy()
+    out[RONGHE_INDEX_PERCENTILE] = peers[PERCENTILE].round(1).to_numpy()
     out[PEER_GROUP] = peers[PEER_GROUP].to_numpy()
     out[PEER_COUNT] = peers[PEER_COUNT].to_numpy()
     return out

@@ -7,7 +7,12 @@ default; see :mod:`indicators.crosswalk`). Composite, for one assessment::
     composite = Σ_f w_f · e_f / Σ_f w_f   over the frameworks f with a result
 
 where ``e_f`` is the 0–100 equivalent of f's native score, or, when only a level is known, the
-middle of that level's 0–100 range. Renormalising over the answered frameworks keeps the index
+middle of that level's 0–100 range. Under the ``level_band`` conversion (crosswalk 2026.2 on) the
+equivalent is the score's position within the band of the level the framework **awarded**: a
+result held back by a level condition (SME scenario counts, CMMM gates) counts just below the next
+level's band, never in it, so the value, the stage and the level agree. The index is named in the
+crosswalk (:func:`index_name`): Ronghe's own measure, not MIIT's 两化融合发展指数.
+Renormalising over the answered frameworks keeps the index
 on 0–100 whichever frameworks an enterprise took; ``frameworks`` says how many it rests on.
 """
 
@@ -48,6 +53,7 @@ def to_common_scale(results: pd.DataFrame, crosswalk: Crosswalk | None = None) -
         raise ValueError(f"crosswalk {walk.version} has no mapping for frameworks {unknown}")
     out = results.copy()
     equivalent = pd.Series(np.nan, index=out.index, dtype="float64")
+    level_aware = walk.level_aware
     level_stage = pd.Series(np.nan, index=out.index, dtype="float64")
     score_100 = pd.to_numeric(out[c.SCORE_100], errors="coerce").astype("float64")
     level = pd.to_numeric(out[c.LEVEL], errors="coerce").astype("float64")
@@ -55,7 +61,9 @@ def to_common_scale(results: pd.DataFrame, crosswalk: Crosswalk | None = None) -
         rows = out[c.FRAMEWORK_ID] == mapping.framework
         if not rows.any():
             continue
-        equivalent[rows] = _equivalent(mapping, score_100[rows], level[rows])
+        equivalent[rows] = _equivalent(
+            mapping, score_100[rows], level[rows], walk if level_aware else None
+        )
         level_stage[rows] = level[rows].map(_level_lookup(mapping, "stage"))
     out[EQUIVALENT_100] = equivalent
     banded = pd.Series(_stage_of(walk, equivalent.to_numpy()), index=out.index)
@@ -63,15 +71,38 @@ def to_common_scale(results: pd.DataFrame, crosswalk: Crosswalk | None = None) -
     return out
 
 
-def _equivalent(mapping: Mapping, score_100: pd.Series, level: pd.Series) -> pd.Series:
-    """0–100 equivalents from native scores, falling back to the level's mid-range."""
+def _equivalent(
+    mapping: Mapping, score_100: pd.Series, level: pd.Series, banded: Crosswalk | None
+) -> pd.Series:
+    """0–100 equivalents from native scores, falling back to the level's mid-range; with
+    ``banded`` (a level_band crosswalk) placed within the awarded level's band."""
     xs = np.array([x for x, _ in mapping.breakpoints])
     ys = np.array([y for _, y in mapping.breakpoints])
     native = np.clip(score_100.to_numpy() * mapping.native_max / 100.0, 0.0, mapping.native_max)
-    from_score = pd.Series(np.interp(native, xs, ys), index=score_100.index)
+    values = np.interp(native, xs, ys)
+    if banded is not None:
+        values = _within_band(banded, mapping, values, level.to_numpy(dtype="float64"))
+    from_score = pd.Series(values, index=score_100.index)
     from_score[score_100.isna()] = np.nan
     from_level = level.map(_level_lookup(mapping, "middle"))
     return from_score.fillna(from_level)
+
+
+def _within_band(
+    walk: Crosswalk, mapping: Mapping, values: np.ndarray, levels: np.ndarray
+) -> np.ndarray:
+    """``low + (high − low) · min(position, cap)`` per row, with the band and cap of the row's
+    awarded level (NaN level: below the first level)."""
+    keys: list[int | None] = [None, *(a.level for a in mapping.levels)]
+    table = np.array([(*mapping.band(k), walk.band_cap(mapping, k)) for k in keys])
+    codes = np.where(np.isnan(levels), 0, np.nan_to_num(levels)).astype(np.int64)
+    codes = np.clip(codes, 0, len(keys) - 1)
+    low, high, cap = table[codes, 0], table[codes, 1], table[codes, 2]
+    width = high - low
+    safe = np.where(width > 0, width, 1.0)
+    position = np.where(width > 0, np.clip((values - low) / safe, 0.0, 1.0), 0.0)
+    out: np.ndarray = low + width * np.minimum(position, cap)
+    return out
 
 
 def _level_lookup(mapping: Mapping, what: str) -> dict[float, float]:
@@ -129,6 +160,13 @@ def composite_index(results: pd.DataFrame, crosswalk: Crosswalk | None = None) -
             FRAMEWORK_COUNT: sums[FRAMEWORK_COUNT].to_numpy(),
         }
     )
+
+
+def index_name(crosswalk: Crosswalk | None = None) -> tuple[Text, Text | None]:
+    """The composite index's name (融合指数 / Ronghe Index from crosswalk 2026.2 on) and its
+    one-line explanation (None in crosswalks that carry none)."""
+    walk = _crosswalk(crosswalk)
+    return walk.composite.name, walk.composite.explanation
 
 
 @dataclass(frozen=True)

@@ -187,6 +187,9 @@ class CompositeResult(SQLModel, table=True):
     composite: float | None = None
     stage: int | None = None
     frameworks: int = 0
+    # which frameworks' self-assessed results a current certified result replaced:
+    # [{"framework_id": "dcmm", "certified_id": 7, "kind": "dcmm_certificate"}, …]
+    certified: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSON))
     computed_at: datetime = Field(default_factory=utcnow)
 
 

@@ -10,15 +10,22 @@ import json
 import sys
 from pathlib import Path
 
-from indicators.loader import FRAMEWORKS_DIR, load_all
+from indicators.loader import (
+    FRAMEWORKS_DIR,
+    framework_versions,
+    load_all,
+    load_framework,
+)
 from indicators.schema import (
     AnswerType,
     BandsRule,
     CumulativeGatesRule,
     Dimension,
+    FineKind,
     Framework,
     Indicator,
     MeanOfAreasRule,
+    Provision,
     Text,
 )
 
@@ -71,18 +78,82 @@ def framework_page(framework: Framework) -> str:
         "",
         framework.description.en,
         "",
+        *_edition_section(framework),
         "## 依据 Sources",
         "",
-        "| id | 文献 citation | 核实状态 status |",
-        "| --- | --- | --- |",
+        "| id | 文献 citation | 核实状态 status | 核对依据 checked against |",
+        "| --- | --- | --- | --- |",
     ]
     lines += [
-        f"| {s.id} | {_cell(s.citation)} | {STATUS_LABEL[s.status]} |" for s in framework.sources
+        f"| {s.id} | {_cell(s.citation)} | {STATUS_LABEL[s.status]} | "
+        f"{_cell(s.checked_against or '—')} |"
+        for s in framework.sources
     ]
     lines += ["", *_rule_section(framework), "", *_levels_section(framework)]
     for dimension in framework.dimensions:
         lines += ["", *_dimension_section(framework, dimension)]
+    lines += _omitted_section(framework) + _provisions_section(framework)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _edition_section(framework: Framework) -> list[str]:
+    """The standard edition this version follows and, where known, the next one not released."""
+    lines = []
+    if framework.edition:
+        lines += [f"版本依据 Edition: {framework.edition}", ""]
+    nxt = framework.next_edition
+    if nxt is not None:
+        lines += [
+            f"## 新版标准 Next edition: {nxt.edition}",
+            "",
+            f"{STATUS_LABEL[nxt.status]} — 尚未在融合发布 not released in Ronghe yet",
+            "",
+            f"- {nxt.note.zh}",
+            f"- {nxt.note.en}",
+            f"- 核对依据 Checked against: {nxt.checked_against or '—'}",
+            "",
+        ]
+    return lines
+
+
+def _omitted_section(framework: Framework) -> list[str]:
+    if not framework.omitted:
+        return []
+    lines = ["", "## 未纳入的部分 Left out on purpose", "", "| 部分 part | 原因 reason |"]
+    lines.append("| --- | --- |")
+    lines += [f"| {o.ref} | {_cell(_both(o.reason))} |" for o in framework.omitted]
+    return lines
+
+
+def _fine_range(provision: Provision) -> str:
+    """¥50,000–500,000; 1–5 × illegal gains; ≤ 5 % of turnover."""
+    low, high = provision.minimum, provision.maximum
+    if provision.kind is FineKind.AMOUNT:
+        return f"¥{low:,.0f}–{high:,.0f}"
+    if provision.kind is FineKind.MULTIPLE:
+        return f"{low:g}–{high:g} × 违法所得 illegal gains"
+    return f"≤ {high:g} % 上一年度营业额 of last year's turnover"
+
+
+def _provisions_section(framework: Framework) -> list[str]:
+    if not framework.provisions:
+        return []
+    lines = [
+        "",
+        "## 关联法定罚则 Statutory fine provisions",
+        "",
+        "| 条款 provision | 种类 kind | 幅度 range | 加重 aggravated | 适用 applies to | "
+        "核实状态 status | 核对依据 checked against |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for p in framework.provisions:
+        lines.append(
+            f"| {p.citation} | {p.kind.value} | {_fine_range(p)} | "
+            f"{'是 yes' if p.aggravated else '否 no'} | {', '.join(p.applies_to)} | "
+            f"{STATUS_LABEL[p.status]} | {_cell(p.checked_against or '—')} |"
+        )
+    lines += ["", *(f"- `{p.id}`: {_cell(_both(p.summary))}" for p in framework.provisions)]
+    return lines
 
 
 def _rule_section(framework: Framework) -> list[str]:
@@ -152,6 +223,12 @@ def _dimension_section(framework: Framework, dimension: Dimension) -> list[str]:
     lines = [f"## {dimension.name.zh} {dimension.name.en}", "", f"`{dimension.id}` — {weight}"]
     if dimension.description:
         lines += ["", _both(dimension.description)]
+    if dimension.separate_result:
+        lines += [
+            "",
+            f"单独报告的结果 Reported on its own: {_both(dimension.separate_result.name)} (0–100)"
+            f" — {_both(dimension.separate_result.basis)}",
+        ]
     for indicator in dimension.indicators:
         lines += ["", *_indicator_section(framework, indicator)]
     return lines
@@ -226,18 +303,126 @@ def index_page(frameworks: dict[str, Framework]) -> str:
         "| 框架 framework | 版本 version | 维度 dimensions | 指标 indicators | 规则 rule |",
         "| --- | --- | --- | --- | --- |",
     ]
+    lines.insert(
+        4,
+        "The conversion between the frameworks and the Ronghe Index (融合指数): "
+        "[crosswalk.md](crosswalk.md).\n",
+    )
     for fid, fw in frameworks.items():
         lines.append(
             f"| [{fw.title.zh} {fw.title.en}]({fid}.md) | {fw.version} | "
             f"{len(fw.dimensions)} | {len(fw.indicators)} | {fw.result.rule} |"
         )
+    lines += [
+        "",
+        "## 已发布版本与标准版本 Released versions and the edition each follows",
+        "",
+        "An assessment records the framework versions it was answered against "
+        "(`Assessment.framework_versions`, e.g. `dcmm: 2018.2`); this table gives the standard "
+        "edition of each. The newest version of each framework is the default for new "
+        "assessments. 评估记录其作答所用的框架版本，下表给出每个版本依据的标准版本；"
+        "各框架的最新版本是新评估的默认版本。",
+        "",
+        "| 框架 framework | 版本 version | 标准版本 edition | 新评估默认 default | "
+        "新版标准 next edition |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for fid, fw in frameworks.items():
+        for version in framework_versions(fid):
+            old = load_framework(fid, version)
+            nxt = old.next_edition
+            slot = f"{nxt.edition} ({STATUS_LABEL[nxt.status]}, 未发布)" if nxt else "—"
+            lines.append(
+                f"| {fid} | {version} | {old.edition or '未注明 not stated'} | "
+                f"{'是 yes' if version == fw.version else '否 no'} | "
+                f"{slot} |"
+            )
+    lines += [
+        "",
+        "## 依据及核实状态 Every source and its status",
+        "",
+        "| 框架 framework | 版本 version | id | 核实状态 status | 核对依据 checked against |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for fid, fw in frameworks.items():
+        for source in fw.sources:
+            lines.append(
+                f"| {fid} | {fw.version} | {source.id} | {STATUS_LABEL[source.status]} | "
+                f"{_cell(source.checked_against or '—')} |"
+            )
     return "\n".join(lines) + "\n"
+
+
+def crosswalk_page() -> str:
+    """The conversion table (newest crosswalk): the index's name and explanation, the
+    conversion rule, and every mapping with its status and basis."""
+    from indicators.crosswalk import crosswalk_files, load_crosswalk
+
+    walk = load_crosswalk()
+    lines = [
+        f"# {walk.title.zh}",
+        "",
+        f"*{walk.title.en}* — crosswalk `{walk.version}`"
+        + (f", released {walk.released}" if walk.released else "")
+        + f" ({STATUS_LABEL.get(walk.status.value, walk.status.value)})",
+        "",
+        "<!-- Generated by `make schema` from indicators/crosswalk/; do not edit. -->",
+        "",
+        f"- {walk.basis.zh}",
+        f"- {walk.basis.en}",
+        "",
+        f"## {walk.composite.name.zh} {walk.composite.name.en}",
+        "",
+    ]
+    if walk.composite.explanation is not None:
+        lines += [
+            f"**{walk.composite.explanation.zh}**",
+            "",
+            f"**{walk.composite.explanation.en}**",
+            "",
+        ]
+    lines += [f"- {walk.composite.method.zh}", f"- {walk.composite.method.en}", ""]
+    if walk.conversion is not None:
+        lines += [
+            f"换算规则 Conversion rule: `{walk.conversion.rule.value}` "
+            f"(band_top {walk.conversion.band_top:g})",
+            "",
+            f"- {walk.conversion.basis.zh}",
+            f"- {walk.conversion.basis.en}",
+            "",
+        ]
+    lines += [
+        "## 阶段 Stages",
+        "",
+        "| | 名称 name | 起点 from (0–100) |",
+        "| --- | --- | --- |",
+        *(f"| {s.value} | {_both(s.name)} | {s.min_100:g} |" for s in walk.stages),
+        "",
+        "## 换算 Mappings",
+        "",
+        "| 框架 framework | 权重 weight | 状态 status | 等级→阶段 levels → stages | "
+        "0–100 区间 bands |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for m in walk.mappings:
+        stages = ", ".join(f"{a.level}→{a.stage}" for a in m.levels)
+        bands = ", ".join("{}: {:g}–{:g}".format(a.level, *m.band(a.level)) for a in m.levels)
+        lines.append(f"| {_both(m.name)} | {m.weight:g} | {m.status.value} | {stages} | {bands} |")
+    lines += ["", *(f"- **{_both(m.name)}**: {m.basis.zh} / {m.basis.en}" for m in walk.mappings)]
+    older = [p.stem for p in crosswalk_files() if p.stem != walk.version]
+    if older:
+        lines += ["", "Older released crosswalks (kept for recomputation): " + ", ".join(older)]
+    return "\n".join(lines).rstrip() + "\n"
 
 
 def expected_files() -> dict[Path, str]:
     """Every generated file and the content it should have now."""
     frameworks = load_all()
-    files = {SCHEMA_FILE: json_schema(), DOCS_DIR / "README.md": index_page(frameworks)}
+    files = {
+        SCHEMA_FILE: json_schema(),
+        DOCS_DIR / "README.md": index_page(frameworks),
+        DOCS_DIR / "crosswalk.md": crosswalk_page(),
+    }
     files.update({DOCS_DIR / f"{fid}.md": framework_page(fw) for fid, fw in frameworks.items()})
     return files
 

@@ -11,8 +11,14 @@ Conventions the validators enforce:
 * the stages are numbered 1…5 and each starts at ``min_100`` on the 0–100 scale (the first at 0);
 * a mapping's ``breakpoints`` run from ``(0, 0)`` to ``(native_max, 100)`` and rise strictly in
   both coordinates, so the conversion is monotonic and invertible (piecewise-linear between);
+  under the ``level_band`` conversion the last point may lie below 100, because a framework whose
+  top level maps to a stage below 5 must not reach the fifth stage's band;
 * each native level starts at ``min_score`` on the native scale, and that anchor converts into
-  the band of the level's ``stage``: the level lands in its stage.
+  the band of the level's ``stage``: the level lands in its stage;
+* ``conversion.rule: level_band`` (crosswalk 2026.2 on): a result converts within the 0–100 band
+  of the level the framework **awarded**, so a result held back by a level condition (SME
+  scenario counts, CMMM gates) never converts above its level; every level's band must then lie
+  inside its stage's band. ``score`` (2026.1) converts the native score alone.
 """
 
 from __future__ import annotations
@@ -43,6 +49,23 @@ class MappingStatus(StrEnum):
 
     RONGHE_DEFAULT = "ronghe_default"  # our replaceable default; no official conversion exists
     OFFICIAL = "official"  # taken from a published conversion (name it in ``basis``)
+
+
+class ConversionRule(StrEnum):
+    """How a native result becomes a 0–100 value."""
+
+    SCORE = "score"  # the native score alone (crosswalk 2026.1)
+    LEVEL_BAND = "level_band"  # the score's position within the awarded level's band
+
+
+class Conversion(_Model):
+    """The conversion rule of a crosswalk version and the reason for it."""
+
+    rule: ConversionRule
+    # level_band: a held-back result (its score lies above its awarded level's band) counts at
+    # this position of the band (0..1), just below the next level, never in it
+    band_top: Annotated[float, Field(gt=0, lt=1)] = 0.99
+    basis: Text
 
 
 class Stage(_Model):
@@ -82,7 +105,7 @@ class Mapping(_Model):
     def _consistent(self) -> Self:
         xs = [x for x, _ in self.breakpoints]
         ys = [y for _, y in self.breakpoints]
-        if self.breakpoints[0] != (0, 0) or self.breakpoints[-1] != (self.native_max, 100):
+        if self.breakpoints[0] != (0, 0) or self.breakpoints[-1][0] != self.native_max:
             raise ValueError(
                 f"breakpoints must run from (0, 0) to ({self.native_max:g}, 100); "
                 f"got {self.breakpoints[0]} … {self.breakpoints[-1]}"
@@ -107,7 +130,8 @@ class Mapping(_Model):
     def from_100(self, value: float) -> float:
         """The native score whose 0–100 equivalent is ``value`` (the inverse of ``to_100``)."""
         inverse = tuple((y, x) for x, y in self.breakpoints)
-        return _interpolate(min(max(value, 0.0), 100.0), inverse)
+        top = self.breakpoints[-1][1]  # 100, or below under level_band (then clipped there)
+        return _interpolate(min(max(value, 0.0), top), inverse)
 
     def level_at(self, score: float) -> LevelAnchor | None:
         """The highest level whose ``min_score`` the native score reaches, or None."""
@@ -120,6 +144,14 @@ class Mapping(_Model):
         following = [a.min_score for a in self.levels if a.level == level + 1]
         return anchor.min_score, following[0] if following else self.native_max
 
+    def band(self, level: int | None) -> tuple[float, float]:
+        """The 0–100 band [start, end) of a native level; ``None`` (below the first level) spans
+        from 0 to where the first level starts."""
+        if level is None:
+            return 0.0, self.to_100(self.levels[0].min_score)
+        start, end = self.level_range(level)
+        return self.to_100(start), self.to_100(end)
+
     def anchor(self, level: int) -> LevelAnchor:
         """The anchor of a native level; KeyError when the framework has no such level."""
         for anchor in self.levels:
@@ -129,10 +161,12 @@ class Mapping(_Model):
 
 
 class Composite(_Model):
-    """The composite 两化融合 index: name and how the weights combine."""
+    """The composite index: its name, what it is (Ronghe's own measure, not MIIT's official
+    两化融合发展指数) and how the weights combine."""
 
     name: Text
     method: Text
+    explanation: Text | None = None  # one line: what the index is and is not (2026.2 on)
 
 
 class Crosswalk(_Model):
@@ -146,6 +180,7 @@ class Crosswalk(_Model):
     basis: Text
     stages: Annotated[tuple[Stage, ...], Field(min_length=STAGE_COUNT, max_length=STAGE_COUNT)]
     composite: Composite
+    conversion: Conversion | None = None  # None: the ``score`` rule of 2026.1
     mappings: Annotated[tuple[Mapping, ...], Field(min_length=1)]
 
     @model_validator(mode="after")
@@ -167,7 +202,41 @@ class Crosswalk(_Model):
                         f"{mapping.to_100(anchor.min_score):g} on 0–100, which is "
                         f"stage {landed}, not its stage {anchor.stage}"
                     )
+            _check_band_rule(self, mapping)
         return self
+
+    @property
+    def rule(self) -> ConversionRule:
+        """The conversion rule (``score`` when the file names none)."""
+        return self.conversion.rule if self.conversion else ConversionRule.SCORE
+
+    @property
+    def level_aware(self) -> bool:
+        """True when results convert within their awarded level's band."""
+        return self.rule is ConversionRule.LEVEL_BAND
+
+    def convert(self, framework_id: str, score: float | None, level: int | None) -> float | None:
+        """The 0–100 value of one native result (score on the native scale; level as awarded,
+        None = below the first level). Scalar twin of ``assessment.composite.to_common_scale``."""
+        mapping = self.mapping(framework_id)
+        if score is None:
+            if level is None:
+                return None
+            low, high = mapping.band(level)
+            return (low + high) / 2
+        value = mapping.to_100(score)
+        if not self.level_aware:
+            return value
+        low, high = mapping.band(level)
+        return low + (high - low) * min(_position(value, low, high), self.band_cap(mapping, level))
+
+    def band_cap(self, mapping: Mapping, level: int | None) -> float:
+        """The highest position a result may take in its level's band: 1 for a top level whose
+        band ends in its own stage, else ``band_top`` (the next level's band is not reached)."""
+        top = mapping.levels[-1]
+        if level == top.level and self.stage_at(mapping.band(level)[1]).value == top.stage:
+            return 1.0
+        return self.conversion.band_top if self.conversion else 1.0
 
     def stage_at(self, value: float) -> Stage:
         """The stage whose band holds a 0–100 value."""
@@ -192,6 +261,34 @@ class Crosswalk(_Model):
         raise KeyError(
             f"crosswalk {self.version} has no mapping for '{framework_id}' (known: {known})"
         )
+
+
+def _position(value: float, low: float, high: float) -> float:
+    """Where ``value`` lies in [low, high] as 0..1 (0 for an empty band), clipped."""
+    if high <= low:
+        return 0.0
+    return min(max((value - low) / (high - low), 0.0), 1.0)
+
+
+def _check_band_rule(walk: Crosswalk, mapping: Mapping) -> None:
+    """The breakpoints' end and, under ``level_band``, every level band inside its stage."""
+    end = mapping.breakpoints[-1][1]
+    if not walk.level_aware:
+        if end != 100:
+            raise ValueError(
+                f"{mapping.framework}: breakpoints must run from (0, 0) to "
+                f"({mapping.native_max:g}, 100); got … {mapping.breakpoints[-1]}"
+            )
+        return
+    for anchor in mapping.levels:
+        low, high = mapping.band(anchor.level)
+        stage_low, stage_high = walk.stage_range(anchor.stage)
+        if low < stage_low - 1e-9 or high > stage_high + 1e-9:
+            raise ValueError(
+                f"{mapping.framework} level {anchor.level} spans {low:g}–{high:g} on 0–100, "
+                f"outside its stage {anchor.stage} ({stage_low:g}–{stage_high:g}); under "
+                "level_band every level band must lie inside its stage"
+            )
 
 
 def _strictly_rising(values: list[float]) -> bool:

@@ -62,12 +62,79 @@ class SourceStatus(StrEnum):
 
 
 class Source(_Model):
-    """A document a framework follows, with how far it was confirmed."""
+    """A document a framework follows, with how far it was confirmed.
+
+    ``checked_against`` names the document (and where it was read) that a ``verified`` or
+    ``partly_verified`` claim was checked against; from the issue-14 versions on every verified
+    source names one (tests/data/test_frameworks.py checks the newest versions).
+    """
 
     id: Identifier
     citation: Annotated[str, Field(min_length=1)]
     status: SourceStatus
     note: Text | None = None
+    checked_against: Annotated[str, Field(min_length=1)] | None = None
+
+
+class NextEdition(_Model):
+    """A documented slot: a newer edition of the standard that no released version implements
+    yet, with what is known of it and why it is not released."""
+
+    edition: Annotated[str, Field(min_length=1)]
+    status: SourceStatus
+    note: Text
+    checked_against: Annotated[str, Field(min_length=1)] | None = None
+
+
+class FineKind(StrEnum):
+    """How a statutory fine is set (the ``ronghe penalty`` input's ``kind`` where it has one)."""
+
+    AMOUNT = "amount"  # yuan, minimum … maximum
+    MULTIPLE = "multiple"  # multiples of the illegal gains
+    REVENUE_SHARE = "revenue_share"  # percent of the previous year's turnover (a ceiling)
+
+
+class Provision(_Model):
+    """A statutory fine provision that a dimension or indicator relates to (law and article,
+    kind and range), with how far its wording was checked."""
+
+    id: Identifier
+    law: Annotated[str, Field(min_length=1)]  # e.g. 《中华人民共和国数据安全法》
+    article: Annotated[str, Field(min_length=1)]  # e.g. 第四十五条第一款
+    kind: FineKind
+    minimum: Annotated[float, Field(ge=0)] = 0.0
+    maximum: Annotated[float, Field(gt=0)]
+    summary: Text  # the duty breached and the circumstance, in our own words
+    applies_to: Annotated[tuple[Identifier, ...], Field(min_length=1)]  # dimension/indicator ids
+    status: SourceStatus
+    checked_against: Annotated[str, Field(min_length=1)] | None = None
+    aggravated: bool = False  # the range for serious circumstances (拒不改正、情节严重 …)
+
+    @model_validator(mode="after")
+    def _range(self) -> Self:
+        if self.minimum > self.maximum:
+            raise ValueError(f"provision '{self.id}': minimum {self.minimum} > maximum")
+        return self
+
+    @property
+    def citation(self) -> str:
+        """Law and article as one string, e.g. 《中华人民共和国数据安全法》第四十五条第一款."""
+        return f"{self.law}{self.article}"
+
+
+class Omission(_Model):
+    """A part of the followed standard that a version leaves out on purpose, and why."""
+
+    ref: Annotated[str, Field(min_length=1)]  # e.g. "PA22 合规管理"
+    reason: Text
+
+
+class SeparateResult(_Model):
+    """An unscored dimension reported as its own 0–100 result (e.g. a compliance checklist kept
+    out of a maturity level)."""
+
+    name: Text
+    basis: Text
 
 
 class Level(_Model):
@@ -204,12 +271,15 @@ class Dimension(_Model):
     scored: bool = True
     weight: PositiveWeight | None = 1.0
     path_weights: dict[Identifier, PositiveWeight] | None = None
+    separate_result: SeparateResult | None = None  # unscored only: reported on its own
     indicators: Annotated[tuple[Indicator, ...], Field(min_length=1)]
 
     @model_validator(mode="after")
     def _weight_fits_scored(self) -> Self:
         if not self.scored and (self.weight not in (None, 1.0) or self.path_weights):
             raise ValueError("an unscored dimension takes no weight")
+        if self.scored and self.separate_result is not None:
+            raise ValueError("only an unscored dimension can be a separate result")
         if self.scored and self.weight is None:
             raise ValueError("a scored dimension needs a positive weight")
         numeric = (AnswerType.NUMBER, AnswerType.PERCENT)
@@ -298,16 +368,21 @@ class Framework(_Model):
     title: Text
     short_title: Text
     description: Text
+    edition: Annotated[str, Field(min_length=1)] | None = None  # the standard edition followed
+    next_edition: NextEdition | None = None  # a newer edition not released yet, and why
     sources: Annotated[tuple[Source, ...], Field(min_length=1)]
     answer_scale: tuple[Level, ...] | None = None  # scale of ``level`` indicators
     result_levels: Annotated[tuple[Level, ...], Field(min_length=1)]
     paths: tuple[Path, ...] | None = None
     dimensions: Annotated[tuple[Dimension, ...], Field(min_length=1)]
     result: ResultRule
+    provisions: tuple[Provision, ...] = ()  # statutory fines the areas relate to
+    omitted: tuple[Omission, ...] = ()  # parts of the standard left out, each with its reason
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         _check_ids(self)
+        _check_provisions(self)
         _check_scale(self.result_levels, "result_levels")
         if self.answer_scale is not None:
             _check_scale(self.answer_scale, "answer_scale")
@@ -349,6 +424,19 @@ def _check_ids(framework: Framework) -> None:
     source_ids = [s.id for s in framework.sources]
     if _repeated(source_ids):
         raise ValueError(f"source ids repeat: {sorted(_repeated(source_ids))}")
+
+
+def _check_provisions(framework: Framework) -> None:
+    ids = [p.id for p in framework.provisions]
+    if _repeated(ids):
+        raise ValueError(f"provision ids repeat: {sorted(_repeated(ids))}")
+    known = {d.id for d in framework.dimensions} | {i.id for i in framework.indicators}
+    for provision in framework.provisions:
+        unknown = sorted(set(provision.applies_to) - known)
+        if unknown:
+            raise ValueError(
+                f"provision '{provision.id}' applies to unknown dimensions or indicators {unknown}"
+            )
 
 
 def _check_scale(levels: tuple[Level, ...], name: str) -> None:

@@ -85,6 +85,13 @@ def render_framework_overview(framework: Framework) -> None:
         + (f" · {t('发布', 'released')} {framework.released}" if framework.released else "")
     )
     st.write(framework.description.get(lg))
+    if framework.edition:
+        st.caption(t("依据的标准版本：", "Edition followed: ") + framework.edition)
+    if framework.next_edition is not None:
+        st.info(
+            t("新版标准（尚未发布到本平台）：", "Newer edition (not released here yet): ")
+            + f"{framework.next_edition.edition} — {framework.next_edition.note.get(lg)}"
+        )
     cols = st.columns(3)
     cols[0].metric(t("维度", "Dimensions"), len(framework.dimensions))
     cols[1].metric(t("指标", "Indicators"), len(framework.indicators))
@@ -93,7 +100,15 @@ def render_framework_overview(framework: Framework) -> None:
     stop = ". " if lg == "en" else "。"
     for source in framework.sources:  # in full: long citations and notes wrap, never cut off
         note = source.note.get(lg) if source.note else ""
-        st.markdown(f"- **{source.citation}** — {status_label(source.status)}{stop}{note}")
+        checked = (
+            t("核对依据：", "Checked against: ") + source.checked_against
+            if source.checked_against
+            else ""
+        )
+        parts = [p for p in (note, checked) if p]
+        st.markdown(
+            f"- **{source.citation}** — {status_label(source.status)}{stop}{stop.join(parts)}"
+        )
     render_rule(framework)
 
 

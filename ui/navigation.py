@@ -80,6 +80,15 @@ PAGES: tuple[PageSpec, ...] = (
         "reference",
     ),
     # enterprise pages
+    PageSpec(
+        "app_pages/certified.py",
+        "certified",
+        "认证及官方结果",
+        "Certified results",
+        ":material/verified:",
+        SIGNED_IN,
+        "enterprise",
+    ),
     # bureau pages
     # consultant pages
     PageSpec(

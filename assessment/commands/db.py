@@ -103,11 +103,22 @@ def _load_demo(engine: Any, args: argparse.Namespace, accounts_file: Path) -> No
     )
     with Session(engine) as session:
         accounts = create_demo_accounts(session, county=county)
+        _demo_certified(session, args.seed)
     listing = accounts_text(accounts)
     ensure_local_folder(accounts_file)
     accounts_file.write_text(listing, encoding="utf-8")
     os.chmod(accounts_file, 0o600)
     _say(listing + f"(已保存到 / saved to {accounts_file})")
+
+
+def _demo_certified(session: Session, seed: int) -> None:
+    """Synthetic certified results for some demo enterprises; results recomputed with them."""
+    from assessment.repo.assessments import rescore_assessments
+    from assessment.repo.certified import seed_demo_certified
+
+    count = seed_demo_certified(session, seed=seed)
+    rescore_assessments(session, actor=None)
+    _say(f"演示认证结果 / demo certified results: {count}")
 
 
 def run_rescore(args: argparse.Namespace) -> int:

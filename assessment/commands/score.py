@@ -18,13 +18,28 @@ from assessment.peers import DEFAULT_K
 from assessment.tabular import TableError, table_format, write_table
 
 
+def _explanation() -> tuple[str, str]:
+    """The index's one-line explanation from the newest crosswalk (zh, en)."""
+    from assessment.composite import index_name
+
+    name, explanation = index_name()
+    if explanation is None:
+        return name.zh, name.en
+    return explanation.zh, explanation.en
+
+
+_EXPLANATION = _explanation()
+
+
 def register(subparsers: Any) -> None:
     """Add the ``score`` sub-command."""
     parser = subparsers.add_parser(
         "score",
         help="批量评分 / score a data set",
-        description="为数据集或答案文件中的每次评估评分，并计算两化融合综合指数 / score every "
-        "assessment of a data set or answers file and add the composite index",
+        description="为数据集或答案文件中的每次评估评分，并计算融合指数（ronghe_index 列）。"
+        + _EXPLANATION[0]
+        + " / score every assessment of a data set or answers file and add the Ronghe Index "
+        "(column ronghe_index). " + _EXPLANATION[1],
     )
     parser.add_argument(
         "input",
@@ -56,5 +71,6 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(str(exc)) from exc
     sys.stdout.write(
         f"已为 {len(results)} 次评估评分 / scored {len(results)} assessments: {args.out}\n"
+        f"融合指数 / Ronghe Index: {_EXPLANATION[0]} / {_EXPLANATION[1]}\n"
     )
     return 0

@@ -42,6 +42,7 @@ from assessment.repo.access import (
     stored_id,
     writable_enterprise,
 )
+from assessment.repo.certified import current_frame
 from assessment.repo.errors import (
     AccessDenied,
     ConflictError,
@@ -396,7 +397,9 @@ def _materialise(
     """Compute and store results (not committed); returns the per-framework results."""
     ids = [stored_id(a.id) for a in assessments]
     results = compute_results(_answers_frame(session, ids), _plan(assessments, versions))
-    composite, crosswalk_version = compute_composite(results)
+    certified = current_frame(session, {a.enterprise_id for a in assessments})
+    enterprise_of = pd.Series({str(a.id): a.enterprise_id for a in assessments}, dtype=object)
+    composite, crosswalk_version = compute_composite(results, certified, enterprise_of)
     store_results(
         session,
         results=results,

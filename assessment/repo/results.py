@@ -97,16 +97,44 @@ def _dimension_dicts(result: ScoreResult) -> list[dict[str, float | None]]:
     return [dict(zip(names, row, strict=True)) for row in cells.tolist()]
 
 
-def compute_composite(results: pd.DataFrame) -> tuple[pd.DataFrame, str]:
-    """The composite index per assessment and the crosswalk version it used."""
+def compute_composite(
+    results: pd.DataFrame,
+    certified: pd.DataFrame | None = None,
+    enterprise_of: pd.Series | None = None,
+) -> tuple[pd.DataFrame, str]:
+    """The Ronghe Index (composite) per assessment and the crosswalk version it used.
+
+    Args:
+        results: long framework results (assessment_id, framework_id, level, score_100).
+        certified: current certified results (``assessment.repo.certified.current_frame``);
+            with ``enterprise_of`` (assessment_id → enterprise_id) they take the place of the
+            self-assessed results of the same framework.
+
+    The composite frame has a ``certified`` column: per assessment, the list of replacements
+    ({framework_id, certified_id, kind}); empty when none.
+    """
     from assessment.composite import composite_index
+    from assessment.repo.certified import REPLACED, apply_certified
     from indicators.crosswalk import load_crosswalk
 
     crosswalk = load_crosswalk()
     known = {m.framework for m in crosswalk.mappings}
     usable = results[results[C.FRAMEWORK_ID].isin(known)]
+    replaced = pd.DataFrame(columns=[C.ASSESSMENT_ID, C.FRAMEWORK_ID, "certified_id", "kind"])
+    if certified is not None and enterprise_of is not None:
+        usable, replaced = apply_certified(usable, certified, enterprise_of)
     composite = composite_index(
         usable[[C.ASSESSMENT_ID, C.FRAMEWORK_ID, C.LEVEL, C.SCORE_100]], crosswalk
+    )
+    by_assessment: dict[str, list[dict[str, Any]]] = {}
+    for row in replaced.itertuples(index=False):
+        by_assessment.setdefault(str(row[0]), []).append(
+            {"framework_id": str(row[1]), "certified_id": int(row[2]), "kind": str(row[3])}
+        )
+    composite[REPLACED] = pd.Series(
+        [by_assessment.get(str(a), []) for a in composite[C.ASSESSMENT_ID]],
+        index=composite.index,
+        dtype=object,
     )
     return composite, crosswalk.version
 
@@ -152,8 +180,11 @@ def result_rows(results: pd.DataFrame, id_map: dict[str, int]) -> list[dict[str,
 def composite_rows(
     composite: pd.DataFrame, id_map: dict[str, int], crosswalk_version: str
 ) -> list[dict[str, Any]]:
-    """Rows for the ``composite_result`` table."""
+    """Rows for the ``composite_result`` table (``certified``: the replacements, if any)."""
     now = utcnow()
+    replaced = (
+        composite["certified"] if "certified" in composite else pd.Series([[]] * len(composite))
+    )
     return [
         {
             "assessment_id": id_map[str(aid)],
@@ -161,13 +192,15 @@ def composite_rows(
             "composite": _clean(value),
             "stage": _clean(stage),
             "frameworks": int(count),
+            "certified": list(used),
             "computed_at": now,
         }
-        for aid, value, stage, count in zip(
+        for aid, value, stage, count, used in zip(
             composite[C.ASSESSMENT_ID],
             composite[C.COMPOSITE].astype(object),
             composite[C.STAGE].astype(object),
             composite[C.FRAMEWORKS],
+            replaced,
             strict=True,
         )
     ]

@@ -164,3 +164,29 @@ def test_dtm_has_the_five_perspectives_and_stages() -> None:
 def test_generated_schema_and_catalogue_are_fresh() -> None:
     stale = stale_files()
     assert stale == [], f"run `make schema` to regenerate: {[p.name for p in stale]}"
+
+
+def test_every_verified_claim_of_the_newest_versions_names_what_it_was_checked_against() -> None:
+    for framework_id, framework in load_all().items():
+        for source in framework.sources:
+            if source.status.value in ("verified", "partly_verified"):
+                assert source.checked_against, f"{framework_id}.{source.id}"
+        assert framework.edition, framework_id
+
+
+def test_the_sme_online_system_source_is_partly_verified_and_cmmm_weights_are_ronghes() -> None:
+    frameworks = load_all()
+    sme = {s.id: s for s in frameworks["sme"].sources}
+    assert sme["zjtx_2024_json"].status.value == "partly_verified"
+    cmmm = {s.id: s for s in frameworks["cmmm"].sources}
+    assert "融合平台自定" in cmmm["ronghe_cmmm_weights"].citation
+    assert "not GB/T 39117-2020's" in frameworks["cmmm"].description.en
+
+
+def test_dcmm_2018_stays_the_default_and_2025_is_a_documented_slot() -> None:
+    dcmm = load_all()["dcmm"]
+    assert dcmm.edition == "GB/T 36073-2018"
+    assert dcmm.next_edition is not None
+    assert dcmm.next_edition.edition.startswith("GB/T 36073-2025")
+    assert "2026-07-01" in dcmm.next_edition.note.zh
+    assert dcmm.next_edition.checked_against

@@ -43,7 +43,7 @@ def test_demo_then_score_round_trip(
     for framework_id in load_all():
         for suffix in ("score", "score_100", "level"):
             assert f"{framework_id}_{suffix}" in result.columns
-    composite = pd.to_numeric(result["composite"])
+    composite = pd.to_numeric(result["ronghe_index"])
     assert composite.between(0, 100).all()
     assert set(result["stage_name_en"]) <= {
         "Starting",
@@ -56,7 +56,7 @@ def test_demo_then_score_round_trip(
     # 6 enterprises a year: fewer than k = 5 share anything narrower than the nation
     assert set(result["peer_group"]) <= {"nation_industry", "nation_all", "suppressed"}
     assert (result["peer_count"].astype(int) >= 5).all()
-    assert pd.to_numeric(result["composite_percentile"]).between(0, 100).all()
+    assert pd.to_numeric(result["ronghe_index_percentile"]).between(0, 100).all()
 
 
 def test_peer_groups_are_suppressed_below_k(demo_dir: Path, tmp_path: Path) -> None:
@@ -64,7 +64,7 @@ def test_peer_groups_are_suppressed_below_k(demo_dir: Path, tmp_path: Path) -> N
     assert main(["score", str(demo_dir), "--out", str(out), "--k", "7"]) == 0
     result = read_table(out)
     assert set(result["peer_group"]) == {"suppressed"}
-    assert (result["composite_percentile"] == "").all()
+    assert (result["ronghe_index_percentile"] == "").all()
     assert main(["score", str(demo_dir), "--out", str(out), "--k", "1"]) == 2
 
 
@@ -107,7 +107,7 @@ def test_parquet_data_set_and_xlsx_answers_file(tmp_path: Path, sme_answers: pd.
     result = read_table(tmp_path / "b.csv")
     assert len(result) == 2
     assert "sme_level" in result.columns
-    assert "composite" in result.columns
+    assert "ronghe_index" in result.columns
 
 
 def test_path_column_chooses_the_cmmm_path(demo_dir: Path, tmp_path: Path) -> None:
@@ -194,8 +194,10 @@ def test_unknown_version_in_the_assessments_table(
     for name in ("enterprises", "assessments", "answers"):
         write_table(read_table(demo_dir / f"{name}.csv"), data / f"{name}.csv")
     assessments = read_table(data / "assessments.csv")
+    newest = f"dcmm@{load_framework('dcmm').version}"
+    assert newest in assessments.loc[0, "frameworks"]
     assessments.loc[0, "frameworks"] = assessments.loc[0, "frameworks"].replace(
-        "dcmm@2018.1", "dcmm@1999.9"
+        newest, "dcmm@1999.9"
     )
     write_table(assessments, data / "assessments.csv")
     message = _error(data, tmp_path, capsys)

@@ -90,7 +90,11 @@ def test_conversion_is_monotonic_and_levels_land_in_their_stage(mapping: Any) ->
     converted = [mapping.to_100(s) for s in scores]
     assert all(b >= a for a, b in itertools.pairwise(converted))
     assert converted[0] == 0
-    assert converted[-1] == pytest.approx(100)
+    # the top reaches 100 only where the top level maps to the fifth stage (level_band rule)
+    top = mapping.levels[-1]
+    top_value = CROSSWALK.convert(mapping.framework, mapping.native_max, top.level)
+    assert top_value is not None
+    assert CROSSWALK.stage_at(top_value).value == top.stage
     levels = [mapping.level_at(s) for s in scores]
     values = [0 if lv is None else lv.level for lv in levels]
     assert all(b >= a for a, b in itertools.pairwise(values))
@@ -132,7 +136,13 @@ def _break(raw: dict[str, Any], framework: str, key: str, value: Any) -> dict[st
     ("framework", "key", "value", "message"),
     [
         ("cmmm", "breakpoints", [[0, 0], [2.8, 60], [2.0, 70], [5, 100]], "rise strictly"),
-        ("cmmm", "breakpoints", [[0, 0], [2, 50], [5, 90]], "must run from"),
+        ("cmmm", "breakpoints", [[0, 0], [2, 50], [4, 90]], "must run from"),
+        (
+            "sme",
+            "breakpoints",
+            [[0, 0], [20, 10], [40, 20], [60, 40], [80, 60], [100, 100]],
+            "outside its stage",
+        ),
         ("cmmm", "weight", 0, "greater than 0"),
         (
             "sme",
@@ -167,3 +177,45 @@ def test_a_file_whose_version_differs_from_its_name_is_rejected(tmp_path: Path) 
 def test_crosswalk_models_are_frozen() -> None:
     with pytest.raises(ValidationError):
         CROSSWALK.mappings[0].weight = 9  # type: ignore[misc]
+
+
+def test_the_2026_1_conversion_stays_score_only_and_2026_2_is_level_aware() -> None:
+    old, new = load_crosswalk("2026.1"), load_crosswalk("2026.2")
+    assert not old.level_aware
+    assert new.level_aware
+    # the same SME result held back at level 1 by its scenario counts
+    assert old.convert("sme", 42.875, 1) == pytest.approx(22.875)
+    assert new.convert("sme", 42.875, 1) == pytest.approx(19.9)
+    assert new.convert("sme", 42.875, 2) == pytest.approx(22.875)
+
+
+def test_an_old_score_rule_file_must_still_end_at_100() -> None:
+    raw = yaml.safe_load(crosswalk_files()[0].read_text(encoding="utf-8"))
+    assert "conversion" not in raw
+    sme = next(m for m in raw["mappings"] if m["framework"] == "sme")
+    sme["breakpoints"][-1] = [100, 80]
+    with pytest.raises(ValidationError, match="must run from"):
+        Crosswalk.model_validate(raw)
+
+
+@pytest.mark.parametrize("mapping", CROSSWALK.mappings, ids=lambda m: m.framework)
+def test_every_level_band_lies_inside_its_stage(mapping: Any) -> None:
+    for anchor in mapping.levels:
+        low, high = mapping.band(anchor.level)
+        stage_low, stage_high = CROSSWALK.stage_range(anchor.stage)
+        assert stage_low - 1e-9 <= low <= high <= stage_high + 1e-9
+
+
+def test_the_index_is_named_as_ronghes_own_measure() -> None:
+    composite = CROSSWALK.composite
+    assert composite.name.zh == "融合指数"
+    assert composite.name.en == "Ronghe Index"
+    assert composite.explanation is not None
+    assert "不是工业和信息化部发布的两化融合发展指数" in composite.explanation.zh
+    assert "not MIIT's official" in composite.explanation.en
+
+
+def test_the_inverse_never_leaves_the_native_scale() -> None:
+    sme = CROSSWALK.mapping("sme")  # ends at (100, 80) under level_band
+    assert sme.from_100(95) == pytest.approx(100)
+    assert sme.from_100(80) == pytest.approx(100)
