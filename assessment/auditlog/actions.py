@@ -50,6 +50,8 @@ ACTIONS: dict[str, Label] = {
     "import": Label("导入评估数据", "Assessments imported"),
     "import.unchanged": Label("重复导入（数据未改变）", "Import repeated (nothing changed)"),
     "rollup.import": Label("导入下级汇总数据", "Roll-up file imported"),
+    "certified.record": Label("登记认证或官方结果", "Certified or official result recorded"),
+    "certified.import": Label("导入认证或官方结果", "Certified or official results imported"),
     "penalty_case.create": Label("保存处罚裁量计算", "Penalty calculation saved"),
     "penalty_case.update": Label("更新处罚裁量计算", "Penalty calculation updated"),
 }

@@ -18,7 +18,7 @@ from sqlmodel import Session, col
 
 from assessment import columns as C
 from assessment import reference
-from assessment.composite import equivalence_text
+from assessment.composite import equivalence_text, index_name
 from assessment.diagnosis import diagnose
 from assessment.models import Assessment, CompositeResult, Enterprise, User
 from assessment.peers import DEFAULT_K, SIZE_CLASS, group_name, peer_percentile_of
@@ -34,13 +34,9 @@ from indicators.crosswalk import load_crosswalk
 from indicators.loader import CATALOGUE_ORDER, load_framework
 from indicators.schema import Text
 
-INDEX_NAME: Final = Text(zh="融合指数", en="Ronghe Index")
-INDEX_EXPLANATION: Final = Text(
-    zh="融合平台自有的综合测度，由各体系的结果按换算表加权得出，不是工业和信息化部发布的"
-    "两化融合发展指数。",
-    en="Ronghe's own composite measure, weighted from each framework's result through the "
-    "conversion table; not MIIT's official integration development index (两化融合发展指数).",
-)
+INDEX_NAME, _explanation = index_name()  # the crosswalk data names the index (融合指数)
+assert _explanation is not None, "the default crosswalk must explain the Ronghe Index"
+INDEX_EXPLANATION: Final = _explanation
 SELF_ASSESSED: Final = Text(
     zh="本报告依据企业自评或咨询机构采集的答案计算，未经认证机构审核。",
     en="This report is computed from self-assessed or consultant-collected answers and has not "

@@ -1,7 +1,7 @@
 """composite result names the certified results it used
 
 Revision ID: 0010
-Revises: 0002
+Revises: 0009
 Create Date: 2026-11-26 13:35:56.181140
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0002"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
