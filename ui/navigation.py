@@ -65,6 +65,42 @@ PAGES: tuple[PageSpec, ...] = (
         "reference",
     ),
     # enterprise pages
+    PageSpec(
+        "app_pages/assessment.py",
+        "assessment",
+        "自评估",
+        "Self-assessment",
+        ":material/edit_note:",
+        frozenset({"enterprise", "consultant", "admin"}),
+        "enterprise",
+    ),
+    PageSpec(
+        "app_pages/results.py",
+        "results",
+        "评估结果",
+        "Results",
+        ":material/insights:",
+        SIGNED_IN,
+        "enterprise",
+    ),
+    PageSpec(
+        "app_pages/profile.py",
+        "profile",
+        "企业信息",
+        "Enterprise profile",
+        ":material/factory:",
+        frozenset({"enterprise"}),
+        "enterprise",
+    ),
+    PageSpec(
+        "app_pages/register.py",
+        "register",
+        "企业注册",
+        "Register an enterprise",
+        ":material/app_registration:",
+        frozenset({"anonymous"}),
+        "enterprise",  # not "account": app.py fills that section with the sign-in page
+    ),
     # bureau pages
     # consultant pages
     # administration pages
