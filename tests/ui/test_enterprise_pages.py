@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from assessment.models import Assessment, Role, User
 from assessment.repo.assessments import create_assessment
 from indicators.loader import load_framework
-from tests.integration.factories import PASSWORD, make_admin, make_enterprise, make_user, make_uscc
+from tests.integration.factories import PASSWORD, make_admin, make_enterprise, make_uscc, make_user
 
 pytestmark = pytest.mark.ui
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
