@@ -55,12 +55,21 @@ try:
 except reference.UnknownCode:
     region_text = reference.region_name(region[:4] + "00", lg)
 st.markdown(
-    f"- **{t('统一社会信用代码', 'Credit code')}**：`{enterprise.uscc}`\n"
-    f"- **{t('企业名称', 'Name')}**：{enterprise.name}\n"
-    f"- **{t('所在地区', 'Region')}**：{region_text}（{region}）\n"
-    f"- **{t('所属行业', 'Industry')}**：C{enterprise.industry_code} "
-    f"{reference.industry(enterprise.industry_code).name(lg)}\n"
-    f"- **{t('企业规模', 'Size class')}**：{size_label(enterprise.size_class)}"
+    t(
+        "- **统一社会信用代码**：`{uscc}`\n- **企业名称**：{name}\n"
+        "- **所在地区**：{region}（{code}）\n"
+        "- **所属行业**：C{industry} {industry_name}\n- **企业规模**：{size}",
+        "- **Credit code**: `{uscc}`\n- **Name**: {name}\n- **Region**: {region} ({code})\n"
+        "- **Industry**: C{industry} {industry_name}\n- **Size class**: {size}",
+    ).format(
+        uscc=enterprise.uscc,
+        name=enterprise.name,
+        region=region_text,
+        code=region,
+        industry=enterprise.industry_code,
+        industry_name=reference.industry(enterprise.industry_code).name(lg),
+        size=size_label(enterprise.size_class),
+    )
 )
 
 st.subheader(t("修改企业信息", "Change the profile"))

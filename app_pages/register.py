@@ -50,19 +50,21 @@ if industry_code:
 production_type = production_type_radio(f"register__type__{industry_code}", default_type)
 render_size(int(employees) if employees is not None else None, revenue)
 
-st.subheader(t("账户", "Account"))
-username = st.text_input(t("用户名", "Username"), key="register__username", max_chars=64)
-display_name = st.text_input(t("联系人姓名", "Contact name"), key="register__display")
-password = st.text_input(
-    t("密码（至少 10 个字符）", "Password (at least 10 characters)"),
-    type="password",
-    key="register__password",
-)
-repeat = st.text_input(
-    t("再次输入密码", "Repeat the password"), type="password", key="register__repeat"
-)
+with st.form("register__account"):
+    st.subheader(t("账户", "Account"))
+    username = st.text_input(t("用户名", "Username"), key="register__username", max_chars=64)
+    display_name = st.text_input(t("联系人姓名", "Contact name"), key="register__display")
+    password = st.text_input(
+        t("密码（至少 10 个字符）", "Password (at least 10 characters)"),
+        type="password",
+        key="register__password",
+    )
+    repeat = st.text_input(
+        t("再次输入密码", "Repeat the password"), type="password", key="register__repeat"
+    )
+    submitted = st.form_submit_button(t("注册", "Register"), type="primary")
 
-if st.button(t("注册", "Register"), type="primary", key="register__submit"):
+if submitted:
     missing = [
         label
         for label, value in (

@@ -138,10 +138,22 @@ def render_navigation(
     right.selectbox(
         t("维度", "Dimension"),
         [d.id for d in framework.dimensions],
-        format_func=lambda d: f"{names[d]} · {counts[d].answered}/{counts[d].total}",
+        format_func=names.__getitem__,
         key=dimension_widget,
         on_change=_on_dimension,
         args=(assessment_id, dimension_widget, framework.id),
+    )
+    left.caption(
+        " · ".join(
+            f"{catalogue[f].short_title.get(lg)} {p.overall.answered}/{p.overall.total}"
+            for f, p in progress.items()
+        )
+    )
+    here = counts[str(position.dimension_id)]
+    right.caption(
+        t("本维度已答 {a}/{n} 项", "This dimension: {a} of {n} answered").format(
+            a=here.answered, n=here.total
+        )
     )
     share = progress[framework.id].overall.share
     st.progress(

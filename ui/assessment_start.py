@@ -76,7 +76,11 @@ def _new_assessment(session: Session, user: User, enterprise_id: int) -> None:
     st.markdown(t("**推荐的指标体系及理由**", "**Recommended frameworks and why**"))
     for item in recommended:
         reasons = " ".join(r.get(lg) for r in item.reasons)
-        st.markdown(f"- **{catalogue[item.framework_id].short_title.get(lg)}**：{reasons}")
+        st.markdown(
+            t("- **{name}**：推荐理由：{why}", "- **{name}**: recommended because: {why}").format(
+                name=catalogue[item.framework_id].short_title.get(lg), why=reasons
+            )
+        )
     chosen = st.multiselect(
         t(
             "选择指标体系（已预选推荐项，可增减）",

@@ -115,9 +115,11 @@ def render_size(employees: int | None, revenue_wan: float | None) -> None:
         False: t("否（规模以下）", "no (below designated size)"),
     }[explained.above_designated_size]
     left, right = st.columns(2)
-    left.markdown(f"**{t('企业规模', 'Size class')}：** {name}")
+    left.markdown(t("**企业规模：** {x}", "**Size class:** {x}").format(x=name))
     left.caption(explained.size_rule.get(lg))
-    right.markdown(f"**{t('规模以上工业企业', 'Above designated size')}：** {above}")
+    right.markdown(
+        t("**规模以上工业企业：** {x}", "**Above designated size:** {x}").format(x=above)
+    )
     right.caption(explained.above_rule.get(lg))
 
 

@@ -139,8 +139,8 @@ def _index(report: ResultsReport) -> None:
             "融合平台自有的综合测度，由各体系的结果按换算表加权得出，不是工业和信息化部发布的两化融合发展指数。",
             "Ronghe's own composite measure, weighted from each framework's result through the "
             "conversion table; not MIIT's official integration development index "
-            "(两化融合发展指数).",
-        )
+            "({official}).",
+        ).format(official="两化融合发展指数")  # the contract's English text names it in Chinese
     )
     right.caption(t("同类比较：", "Peers: ") + _peer_text(report.peer))
 
@@ -285,28 +285,35 @@ def _gap(card: FrameworkCard) -> None:
     raises = diagnosis.raises.head(10)
     advice = {r.indicator_id: r for r in diagnosis.recommendations}
     indicators = {i.id: i for i in framework.indicators}
-    rows = []
+    if not raises.empty:
+        st.caption(
+            t(
+                "按提升一步对结果的作用排序：先看能升级的，再看得分提升。",
+                "Ranked by what one step up does: level gains first, then score gains.",
+            )
+        )
     for rank, row in enumerate(raises.to_dict("records"), start=1):
         indicator = indicators[row[C.INDICATOR_ID]]
         tip = advice.get(row[C.INDICATOR_ID])
-        rows.append(
-            {
-                "#": rank,
-                t("指标", "Indicator"): indicator.name.get(lg),
-                t("现在 → 提升一步", "Now → one step up"): answer_text(
-                    framework, indicator, row[C.ANSWER]
-                )
-                + " → "
-                + answer_text(framework, indicator, row[C.RAISED_ANSWER]),
-                t("得分提升", "Score gain"): round(float(row[C.SCORE_GAIN]), 3),
-                t("建议", "Recommendation"): tip.text.get(lg) if tip else "",
-                t("2025 工作要点", "2025 work points"): "; ".join(
-                    work_point_label(w, lg) for w in (tip.work_points if tip else ())
-                ),
-            }
+        step = (
+            answer_text(framework, indicator, row[C.ANSWER])
+            + " → "
+            + answer_text(framework, indicator, row[C.RAISED_ANSWER])
         )
-    if rows:
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        gain = t("得分 +{g:.2f}", "score +{g:.2f}").format(g=float(row[C.SCORE_GAIN]))
+        lines = [
+            t(
+                "**{n}. {name}**：{step}（提升后{gain}）", "**{n}. {name}**: {step} (then {gain})"
+            ).format(n=rank, name=indicator.name.get(lg), step=step, gain=gain)
+        ]
+        if tip is not None:
+            lines.append(t("建议：{x}", "Recommendation: {x}").format(x=tip.text.get(lg)))
+            if tip.work_points:
+                points = "; ".join(work_point_label(w, lg) for w in tip.work_points)
+                lines.append(
+                    t("对应 2025 年工作要点：{x}", "2025 work points served: {x}").format(x=points)
+                )
+        st.markdown("  \n".join(lines))
 
 
 def _conversion(report: ResultsReport) -> None:

@@ -81,10 +81,10 @@ def test_register_refuses_a_wrong_code_with_its_reason_then_signs_in(app_engine)
     at.number_input(key="register__revenue").set_value(5000.0).run()
     assert any("小型" in m.value for m in at.markdown)
     assert any("从业人员 ≥ 20" in c.value for c in at.caption)
-    at.text_input(key="register__username").input("xcl").run()
-    at.text_input(key="register__password").input(PASSWORD).run()
-    at.text_input(key="register__repeat").input(PASSWORD).run()
-    at.button(key="register__submit").click().run()
+    at.text_input(key="register__username").input("xcl")  # inside the form: sent on submit
+    at.text_input(key="register__password").input(PASSWORD)
+    at.text_input(key="register__repeat").input(PASSWORD)
+    at.button[0].click().run()  # the form's submit button
     assert not at.exception
     assert not at.error, [e.value for e in at.error]
     assert any("已登录：xcl" in c.value for c in at.sidebar.caption)
