@@ -213,9 +213,12 @@ def _charts(card: FrameworkCard) -> None:
     )
     radar.update_layout(
         title=t("维度得分雷达图（%）", "Dimension scores, radar (%)"),
-        polar={"radialaxis": {"range": [0, 100], "ticksuffix": "%"}},
+        polar={
+            "radialaxis": {"range": [0, 100], "ticksuffix": "%", "tickfont": {"size": 9}},
+            "angularaxis": {"tickfont": {"size": 11}},
+        },
         height=360,
-        margin={"t": 50, "b": 30, "l": 40, "r": 40},
+        margin={"t": 60, "b": 40, "l": 80, "r": 80},
         showlegend=False,
     )
     left.plotly_chart(radar, key=f"results__radar__{card.framework.id}")
@@ -381,7 +384,9 @@ def _history(report: ResultsReport) -> None:
             t("年度", "Year"): history[C.YEAR],
             t("状态", "Status"): [status_label(s) for s in history[C.STATUS]],
             t("融合指数", "Ronghe Index"): history[C.COMPOSITE].round(1),
-            t("较上年", "Change"): history["delta"].round(1),
+            t("较上年", "Change"): [
+                "—" if pd.isna(d) else f"{d:+.1f}" for d in history["delta"].astype("float64")
+            ],
         }
     )
     st.dataframe(frame, hide_index=True, width="stretch")
