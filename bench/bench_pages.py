@@ -84,7 +84,7 @@ def _prepare(url: str) -> tuple[Any, int, int, dict[str, str]]:
             year=2026,
             frameworks=list(load_all()),
         )
-        answers = {}
+        answers: dict[str, tuple[str, str]] = {}
         for row in session.exec(select(Answer).where(col(Answer.assessment_id) == submitted.id)):
             answers.setdefault(row.framework_id, (row.indicator_id, row.answer))
     engine.dispose()
