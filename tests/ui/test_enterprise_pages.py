@@ -159,3 +159,71 @@ def test_another_enterprise_cannot_open_it(app_as, app_engine) -> None:
     at.session_state["assess__pos"] = (draft.id, None)
     at.run()
     assert not at.main.radio
+
+
+def draft_of(app_engine, user: User, frameworks: list[str]) -> int:
+    with Session(app_engine, expire_on_commit=False) as session:
+        draft = create_assessment(
+            session, actor=user, enterprise_id=user.enterprise_id, year=2025, frameworks=frameworks
+        )
+    assert draft.id is not None
+    return draft.id
+
+
+def test_a_conflicting_save_is_shown_side_by_side_and_nothing_is_lost(app_as, app_engine) -> None:
+    _, user = enterprise_user(app_engine)
+    with Session(app_engine, expire_on_commit=False) as session:
+        colleague = make_user(session, Role.ENTERPRISE, enterprise_id=user.enterprise_id)
+    aid = draft_of(app_engine, user, ["dcmm"])
+    first, second = DCMM.dimensions[0].indicators[:2]
+    mine = open_assessment(app_as, user, aid)
+    theirs = open_assessment(app_as, colleague, aid)
+    theirs.radio(key=answer_key(aid, "dcmm", second.id)).set_value("4").run()
+    # a colleague saved another indicator in between: mine is merged without a conflict
+    mine.radio(key=answer_key(aid, "dcmm", first.id)).set_value("2").run()
+    assert not mine.warning
+    theirs.radio(key=answer_key(aid, "dcmm", second.id)).set_value("5").run()
+    # now both changed the same indicator: both values are shown, nothing is discarded
+    mine.radio(key=answer_key(aid, "dcmm", second.id)).set_value("1").run()
+    assert any("保存冲突" in w.value for w in mine.warning)
+    shown = " ".join(m.value for m in mine.markdown)
+    assert "5 优化级" in shown
+    assert "1 初始级" in shown
+    mine.button(key=f"assess__mine__answer__dcmm__{second.id}").click().run()
+    assert not mine.warning
+    with Session(app_engine) as session:
+        from assessment.repo.drafts import draft_state
+
+        state = draft_state(session, actor=user, assessment_id=aid)
+    assert state.answers == {("dcmm", first.id): "2", ("dcmm", second.id): "1"}
+
+
+def test_evidence_files_are_checked_by_content(app_as, app_engine) -> None:
+    import io
+
+    from PIL import Image
+
+    _, user = enterprise_user(app_engine)
+    aid = draft_of(app_engine, user, ["dcmm"])
+    indicator = DCMM.dimensions[0].indicators[0]
+    at = open_assessment(app_as, user, aid)
+    base = f"{aid}__dcmm__{indicator.id}__zh__0"
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, format="PNG")
+    at.file_uploader(key=f"assess__upload__{base}__0").set_value(
+        ("org-chart.png", buffer.getvalue(), "image/png")
+    ).run()
+    assert not at.error
+    assert any("org-chart.png" in c.value for c in at.caption)
+    at.file_uploader(key=f"assess__upload__{base}__1").set_value(
+        ("policy.pdf", b"MZ this is not a pdf", "application/pdf")
+    ).run()
+    assert any("不是有效的 PDF 或图片" in e.value for e in at.error)
+    at.text_area(key=f"assess__note__{base}").input("见组织架构图").run()
+    assert not at.exception
+    with Session(app_engine) as session:
+        from assessment.repo.drafts import draft_state
+
+        state = draft_state(session, actor=user, assessment_id=aid)
+    assert state.notes == {("dcmm", indicator.id): "见组织架构图"}
+    assert [e.filename for e in state.evidence] == ["org-chart.png"]
