@@ -52,8 +52,14 @@ st.session_state["assess__seen"] = seen
 can_edit = editable(assessment.status) and user.role != "bureau"
 
 st.caption(
-    t("{year} 年度 · {status} · 版本 {v}", "Year {year} · {status} · version {v}").format(
-        year=assessment.year, status=status_label(assessment.status), v=assessment.version
+    t(
+        "{name} · {year} 年度 · {status} · 版本 {v} · 每次修改自动保存",
+        "{name} · year {year} · {status} · version {v} · every change is saved at once",
+    ).format(
+        name=state.enterprise_name,
+        year=assessment.year,
+        status=status_label(assessment.status),
+        v=assessment.version,
     )
 )
 if assessment.status == "returned":

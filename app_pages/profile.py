@@ -34,6 +34,13 @@ with session_scope(engine()) as session:
         st.error(error.message(lang()))
         st.stop()
 
+saved = st.session_state.pop("profile__saved", None)
+if saved:
+    st.success(
+        t("已保存：{f}（已记入审计日志）。", "Saved: {f} (recorded in the audit log).").format(
+            f=", ".join(saved)
+        )
+    )
 if enterprise.confirmed_at is None:
     st.warning(
         t(
@@ -120,8 +127,5 @@ if st.button(t("保存修改", "Save changes"), type="primary", key="profile__sa
         except RepositoryError as error:
             st.error(error.message(lang()))
         else:
-            st.success(
-                t("已保存（已记入审计日志）。", "Saved (recorded in the audit log).")
-                + " "
-                + ", ".join(changes)
-            )
+            st.session_state["profile__saved"] = sorted(changes)
+            st.rerun()

@@ -296,6 +296,7 @@ def render_indicator(
         st.markdown(f"**{indicator.name.get(lg)}**{required}{mark}")
         if highlight:
             st.info(t("提交前需要回答这一项。", "This one must be answered before submitting."))
+            _scroll_here()
         st.write(indicator.question.get(lg))
         _answer_widget(framework, indicator, answer, base, can_edit)
         label = t("佐证材料", "Evidence") + (f"（{len(files)}）" if files else "")
@@ -314,6 +315,19 @@ def render_indicator(
                 height=80,
             )
             _evidence(indicator, fid, files, base, can_edit)
+
+
+def _scroll_here() -> None:
+    """Bring the indicator a "missing" link pointed at into view (the page keeps its scroll
+    position otherwise, which may be far below)."""
+    import streamlit.components.v1 as components
+
+    st.html('<div id="ronghe-target"></div>')
+    components.html(
+        "<script>const el = window.parent.document.getElementById('ronghe-target');"
+        "if (el) { el.scrollIntoView({block: 'center'}); }</script>",
+        height=0,
+    )
 
 
 def _answer_widget(

@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from assessment.models import Answer, AnswerNote, Assessment, DraftPosition, User, utcnow
+from assessment.models import (
+    Answer,
+    AnswerNote,
+    Assessment,
+    DraftPosition,
+    Enterprise,
+    User,
+    utcnow,
+)
 from assessment.repo import audit
 from assessment.repo.access import stored_id
 from assessment.repo.assessments import _bump, _editable, get_assessment
@@ -39,6 +47,7 @@ class DraftState:
     """Everything the self-assessment page shows of one assessment, read in one go."""
 
     assessment: Assessment
+    enterprise_name: str
     answers: dict[Key, str]
     notes: dict[Key, str]
     evidence: Sequence[EvidenceInfo]
@@ -59,8 +68,10 @@ def draft_state(session: Session, *, actor: User, assessment_id: int) -> DraftSt
             col(AnswerNote.assessment_id) == assessment_id
         )
     ).all()
+    enterprise = session.get(Enterprise, assessment.enterprise_id)
     return DraftState(
         assessment=assessment,
+        enterprise_name=enterprise.name if enterprise else "",
         answers={(f, i): a for f, i, a in answers},
         notes={(f, i): n for f, i, n in notes},
         evidence=list_evidence(session, actor=actor, assessment_id=assessment_id),

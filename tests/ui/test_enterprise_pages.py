@@ -227,3 +227,29 @@ def test_evidence_files_are_checked_by_content(app_as, app_engine) -> None:
         state = draft_state(session, actor=user, assessment_id=aid)
     assert state.notes == {("dcmm", indicator.id): "见组织架构图"}
     assert [e.filename for e in state.evidence] == ["org-chart.png"]
+
+
+def test_a_returned_assessment_shows_the_comment_and_opens_again(app_as, app_engine) -> None:
+    from assessment.repo.assessments import review_assessment, save_answers, submit_assessment
+    from tests.integration.factories import dcmm_answers
+
+    _, user = enterprise_user(app_engine)
+    aid = draft_of(app_engine, user, ["dcmm"])
+    with Session(app_engine, expire_on_commit=False) as session:
+        bureau = make_user(session, Role.BUREAU, region_code="320000")
+        version = save_answers(
+            session, actor=user, assessment_id=aid, base_version=1, answers=dcmm_answers("3")
+        )
+        submit_assessment(session, actor=user, assessment_id=aid, base_version=version)
+    submitted = open_assessment(app_as, user, aid)
+    assert any("只读" in i.value for i in submitted.info)
+    with Session(app_engine, expire_on_commit=False) as session:
+        review_assessment(
+            session, actor=bureau, assessment_id=aid, verify=False, comment="请补充数据标准佐证"
+        )
+    returned = open_assessment(app_as, user, aid)
+    assert any("请补充数据标准佐证" in w.value for w in returned.warning)
+    radio = returned.main.radio[0]
+    assert not radio.disabled
+    results = open_results(user, aid)
+    assert any("请补充数据标准佐证" in w.value for w in results.warning)
