@@ -122,10 +122,9 @@ def render_navigation(
     left.selectbox(
         t("指标体系", "Framework"),
         list(catalogue),
-        format_func=lambda f: (
-            f"{catalogue[f].short_title.get(lg)} · "
-            f"{progress[f].overall.answered}/{progress[f].overall.total}"
-        ),
+        # labels stay fixed between reruns (a selectbox whose option texts change loses its
+        # value); progress is shown beside the pickers instead
+        format_func=lambda f: catalogue[f].short_title.get(lg),
         key=framework_widget,
         on_change=_on_framework,
         args=(assessment_id, framework_widget, catalogue),
