@@ -32,6 +32,7 @@ with session_scope(engine()) as session:
     if not raw_id.isdigit():
         render_start(session, user)
         st.stop()
+    st.query_params["assessment"] = raw_id  # keep it in the URL for reruns and reloads
     try:
         state = drafts.draft_state(session, actor=user, assessment_id=int(raw_id))
     except AccessDenied:

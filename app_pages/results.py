@@ -26,6 +26,7 @@ with session_scope(engine()) as session:
                 query_params={"assessment": str(row.id)},
             )
         st.stop()
+    st.query_params["assessment"] = raw_id  # keep it in the URL for reruns and reloads
     try:
         render_results(session, user, int(raw_id))
     except AccessDenied:

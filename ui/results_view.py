@@ -32,12 +32,17 @@ from ui.i18n import lang, t
 PRINT_CSS = """
 <style>
 @media print {
+  html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"],
+  [data-testid="stMainBlockContainer"] {
+    overflow: visible !important; height: auto !important; position: static !important;
+  }
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
   .stButton, [data-testid="stExpanderToggleIcon"], .ronghe-no-print { display: none !important; }
   .block-container { padding-top: 0 !important; max-width: 100% !important; }
 }
 </style>
 """
+CHART_CONFIG = {"displayModeBar": False}  # the toolbar covered the chart titles on phones
 PRINT_LAYOUT_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stHeader"] { display: none !important; }
@@ -62,10 +67,15 @@ def render_results(session: Session, actor: User, assessment_id: int) -> None:
     _header(report)
     _index(report)
     _overview_chart(report)
-    tabs = st.tabs([c.framework.short_title.get(lang()) for c in report.cards])
-    for tab, card in zip(tabs, report.cards, strict=True):
-        with tab:
+    if printable:  # every framework one after another: hidden tabs would not print
+        for card in report.cards:
+            st.subheader(card.framework.title.get(lang()))
             _framework(report, card)
+    else:
+        tabs = st.tabs([c.framework.short_title.get(lang()) for c in report.cards])
+        for tab, card in zip(tabs, report.cards, strict=True):
+            with tab:
+                _framework(report, card)
     _conversion(report)
     if not printable:
         _what_if_panel(report)
@@ -164,7 +174,7 @@ def _overview_chart(report: ResultsReport) -> None:
         height=320,
         margin={"t": 50, "b": 40, "l": 40, "r": 10},
     )
-    st.plotly_chart(figure, key="results__overview")
+    st.plotly_chart(figure, key="results__overview", config=CHART_CONFIG)
 
 
 def _level_text(card: FrameworkCard) -> str:
@@ -221,7 +231,7 @@ def _charts(card: FrameworkCard) -> None:
         margin={"t": 60, "b": 40, "l": 80, "r": 80},
         showlegend=False,
     )
-    left.plotly_chart(radar, key=f"results__radar__{card.framework.id}")
+    left.plotly_chart(radar, key=f"results__radar__{card.framework.id}", config=CHART_CONFIG)
     bars = go.Figure(go.Bar(x=values, y=names, orientation="h"))
     bars.update_layout(
         title=t("维度得分（%）", "Dimension scores (%)"),
@@ -229,7 +239,7 @@ def _charts(card: FrameworkCard) -> None:
         height=360,
         margin={"t": 50, "b": 40, "l": 10, "r": 10},
     )
-    right.plotly_chart(bars, key=f"results__bars__{card.framework.id}")
+    right.plotly_chart(bars, key=f"results__bars__{card.framework.id}", config=CHART_CONFIG)
 
 
 def _indicator_names(card: FrameworkCard) -> dict[str, str]:

@@ -253,3 +253,27 @@ def test_a_returned_assessment_shows_the_comment_and_opens_again(app_as, app_eng
     assert not radio.disabled
     results = open_results(user, aid)
     assert any("请补充数据标准佐证" in w.value for w in results.warning)
+
+
+def test_printable_results_show_every_framework_without_the_interactive_parts(
+    app_as, app_engine
+) -> None:
+    from assessment.repo.assessments import save_answers, submit_assessment
+    from tests.integration.factories import dcmm_answers
+
+    _, user = enterprise_user(app_engine)
+    aid = draft_of(app_engine, user, ["dcmm"])
+    with Session(app_engine, expire_on_commit=False) as session:
+        version = save_answers(
+            session, actor=user, assessment_id=aid, base_version=1, answers=dcmm_answers("3")
+        )
+        submit_assessment(session, actor=user, assessment_id=aid, base_version=version)
+    at = open_results(user, aid)
+    assert at.tabs
+    assert at.multiselect  # the what-if panel
+    at.toggle(key="results__print").set_value(True).run()
+    assert not at.exception
+    assert not at.tabs
+    assert not at.multiselect
+    assert DCMM.title.zh in [h.value for h in at.subheader]
+    assert "@media print" in at.get("html")[0].proto.body
