@@ -34,10 +34,6 @@ def uscc_input(key: str) -> str | None:
     return valid
 
 
-def _region_label(code: str) -> str:
-    return reference.region(code).name("en" if lang() == "en" else "zh")
-
-
 def region_picker(key: str, current: str | None = None) -> str | None:
     """Province → prefecture → county selects; returns the most specific code chosen."""
     chosen: str | None = None
@@ -49,7 +45,8 @@ def region_picker(key: str, current: str | None = None) -> str | None:
     columns = st.columns(3)
     parent: str | None = None
     for column, (label, digits) in zip(columns, levels, strict=True):
-        options = [r.code for r in region_choices(parent)]
+        choices = {r.code: r for r in region_choices(parent)}
+        options = list(choices)
         if not options:
             break
         default = current[:digits].ljust(6, "0") if current else None
@@ -58,7 +55,9 @@ def region_picker(key: str, current: str | None = None) -> str | None:
                 label,
                 options,
                 index=options.index(default) if default in options else None,
-                format_func=_region_label,
+                format_func=lambda c, regions=choices: regions[c].name(
+                    "en" if lang() == "en" else "zh"
+                ),
                 placeholder=t("请选择", "Choose"),
                 key=f"{key}__{digits}__{parent}__{lang()}",
             )

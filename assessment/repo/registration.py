@@ -114,14 +114,16 @@ def region_choices(parent: str | None = None) -> tuple[reference.Region, ...]:
     """The regions one level below ``parent`` (None: the provinces), in table order.
 
     Empty when the reference data lists nothing below ``parent`` (e.g. a prefecture whose
-    counties are not in the table): the form then stops at ``parent``.
+    counties are not in the table): the form then stops at ``parent``. Counties appear as soon
+    as the reference table lists them with their prefecture as parent.
     """
     table = reference.regions()
     if parent is None:
-        codes = table.loc[table["level"] == reference.RegionLevel.PROVINCE.value, "code"]
+        rows = table[table["level"] == reference.RegionLevel.PROVINCE.value]
     else:
-        codes = table.loc[table["parent"] == parent, "code"]
-    return tuple(reference.region(str(code)) for code in codes)
+        rows = table[table["parent"] == parent]
+    records = rows.astype(object).where(rows.notna(), None).to_dict("records")
+    return tuple(reference.Region.model_validate(record) for record in records)
 
 
 @dataclass(frozen=True)

@@ -314,3 +314,28 @@ def test_peer_percentile_in_sql_matches_the_reference_function(session: Session)
     assert (got.group, got.count) == (expected.group, expected.count)
     assert got.percentile == pytest.approx(expected.percentile)
     assert Status(report.assessment.status) is Status.SUBMITTED
+
+
+def test_region_choices_offer_counties_once_the_reference_lists_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from assessment import reference
+    from assessment.repo import registration
+
+    table = reference.regions()
+    county = {
+        "code": "320506",
+        "name_zh": "吴中区",
+        "name_en": "Wuzhong District",
+        "level": "county",
+        "parent": "320500",
+        "macro_region": "east",
+    }
+    registration.region_choices.cache_clear()
+    monkeypatch.setattr(
+        reference, "regions", lambda: pd.concat([table, pd.DataFrame([county])], ignore_index=True)
+    )
+    try:
+        assert [r.code for r in registration.region_choices("320500")] == ["320506"]
+    finally:
+        registration.region_choices.cache_clear()
