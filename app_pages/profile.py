@@ -36,11 +36,9 @@ with session_scope(engine()) as session:
 
 saved = st.session_state.pop("profile__saved", None)
 if saved:
-    st.success(
-        t("已保存：{f}（已记入审计日志）。", "Saved: {f} (recorded in the audit log).").format(
-            f=", ".join(saved)
-        )
-    )
+    message = t("已保存：{f}（已记入审计日志）。", "Saved: {f} (recorded in the audit log).")
+    st.success(message.format(f=", ".join(saved)))
+    st.toast(message.format(f=", ".join(saved)))
 if enterprise.confirmed_at is None:
     st.warning(
         t(

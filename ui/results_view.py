@@ -225,7 +225,7 @@ def _charts(card: FrameworkCard) -> None:
         title=t("维度得分雷达图（%）", "Dimension scores, radar (%)"),
         polar={
             "radialaxis": {"range": [0, 100], "ticksuffix": "%", "tickfont": {"size": 9}},
-            "angularaxis": {"tickfont": {"size": 11}},
+            "angularaxis": {"tickfont": {"size": 11}, "rotation": 90, "direction": "clockwise"},
         },
         height=360,
         margin={"t": 60, "b": 40, "l": 80, "r": 80},
