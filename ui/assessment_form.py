@@ -302,12 +302,12 @@ def render_indicator(
         label = t("佐证材料", "Evidence") + (f"（{len(files)}）" if files else "")
         with st.expander(label):
             st.caption(indicator.evidence.get(lg))
+            _show_stored(f"assess__note__{base}", seen.notes.get(key, ""), ("note", *key))
             st.text_area(
                 t(
                     "说明（如文件名、制度编号、系统截图位置）",
                     "Note (file names, policy numbers …)",
                 ),
-                value=seen.notes.get(key, ""),
                 key=f"assess__note__{base}",
                 on_change=_on_note,
                 args=(f"assess__note__{base}", indicator, fid),
@@ -315,6 +315,15 @@ def render_indicator(
                 height=80,
             )
             _evidence(indicator, fid, files, base, can_edit)
+
+
+def _show_stored(widget: str, stored: Any, conflict_key: tuple[str, str, str]) -> None:
+    """Let a widget show what is stored now (a colleague's save included), except while the
+    user's own refused value awaits their choice in a conflict."""
+    if conflict_key in _conflicts():
+        return
+    if widget not in st.session_state or st.session_state[widget] != stored:
+        st.session_state[widget] = stored
 
 
 def _scroll_here() -> None:
@@ -339,10 +348,12 @@ def _answer_widget(
     kind = indicator.answer
     if kind in (AnswerType.LEVEL, AnswerType.BOOLEAN, AnswerType.CHOICE):
         options, captions = _radio_options(indicator)
+        _show_stored(
+            widget, answer if answer in options else None, ("answer", framework.id, indicator.id)
+        )
         st.radio(
             t("回答", "Answer"),
             options,
-            index=options.index(answer) if answer in options else None,
             format_func=lambda v: answer_text(framework, indicator, v),
             captions=captions,
             key=widget,
@@ -354,10 +365,11 @@ def _answer_widget(
     if kind is AnswerType.MULTI:
         ids = [o.id for o in indicator.options or ()]
         labels = {o.id: o.label.get(lg) for o in indicator.options or ()}
+        stored = [] if answer in (None, NA) else answer.split("|")
+        _show_stored(widget, stored, ("answer", framework.id, indicator.id))
         st.multiselect(
             t("回答（可多选）", "Answer (tick all that apply)"),
             ids,
-            default=[] if answer in (None, NA) else answer.split("|"),
             format_func=labels.__getitem__,
             key=widget,
             disabled=not can_edit or is_na,
@@ -370,9 +382,11 @@ def _answer_widget(
             if kind is AnswerType.PERCENT
             else (indicator.unit.get(lg) if indicator.unit else "")
         )
+        stored_number = None if answer in (None, NA) else float(answer)
+        _show_stored(widget, stored_number, ("answer", framework.id, indicator.id))
         st.number_input(
             t("回答", "Answer") + (f"（{unit}）" if unit else ""),
-            value=None if answer in (None, NA) else float(answer),
+            value=None,
             min_value=0.0,
             max_value=100.0 if kind is AnswerType.PERCENT else None,
             key=widget,
@@ -382,9 +396,9 @@ def _answer_widget(
         )
     if indicator.na_allowed:
         na_key = f"assess__na__{base}"
+        _show_stored(na_key, is_na, ("answer", framework.id, indicator.id))
         st.checkbox(
             t("不适用", "Not applicable"),
-            value=is_na,
             key=na_key,
             disabled=not can_edit,
             on_change=_on_na,

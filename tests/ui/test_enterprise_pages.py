@@ -182,6 +182,7 @@ def test_a_conflicting_save_is_shown_side_by_side_and_nothing_is_lost(app_as, ap
     # a colleague saved another indicator in between: mine is merged without a conflict
     mine.radio(key=answer_key(aid, "dcmm", first.id)).set_value("2").run()
     assert not mine.warning
+    assert mine.radio(key=answer_key(aid, "dcmm", second.id)).value == "4"  # theirs, shown
     theirs.radio(key=answer_key(aid, "dcmm", second.id)).set_value("5").run()
     # now both changed the same indicator: both values are shown, nothing is discarded
     mine.radio(key=answer_key(aid, "dcmm", second.id)).set_value("1").run()
