@@ -399,4 +399,17 @@ def _history(report: ResultsReport) -> None:
             ],
         }
     )
+    titles = {c.framework.id: c.framework.short_title.get(lang()) for c in report.cards}
+    for framework_id, title in titles.items():
+        if framework_id in history:  # each framework's 0–100 score, year by year
+            frame[f"{title}（0–100）" if lang() != "en" else f"{title} (0–100)"] = pd.to_numeric(
+                history[framework_id], errors="coerce"
+            ).round(1)
     st.dataframe(frame, hide_index=True, width="stretch")
+    st.caption(
+        t(
+            "“较上年”为融合指数相对上一年度评估的变化；草稿按当前答案临时计算。",
+            "'Change' is the Ronghe Index against the previous year's assessment; a draft counts "
+            "with its answers so far.",
+        )
+    )

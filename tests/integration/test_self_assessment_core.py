@@ -339,3 +339,28 @@ def test_region_choices_offer_counties_once_the_reference_lists_them(
         assert [r.code for r in registration.region_choices("320500")] == ["320506"]
     finally:
         registration.region_choices.cache_clear()
+
+
+def test_history_gives_each_year_and_the_change_since_the_year_before(session: Session) -> None:
+    _, enterprise, user = _enterprise_user(session)
+    ids = []
+    for year, value in ((2023, "2"), (2024, "4")):
+        draft = create_assessment(
+            session, actor=user, enterprise_id=enterprise.id, year=year, frameworks=["dcmm"]
+        )
+        version = save_answers(
+            session,
+            actor=user,
+            assessment_id=draft.id,
+            base_version=draft.version,
+            answers=dcmm_answers(value),
+        )
+        submit_assessment(session, actor=user, assessment_id=draft.id, base_version=version)
+        ids.append(draft.id)
+    report = results_report(session, actor=user, assessment_id=ids[1])
+    history = report.history
+    assert list(history["year"]) == [2023, 2024]
+    first, second = history["composite"]
+    assert history["delta"].iloc[1] == pytest.approx(second - first)
+    assert second > first
+    assert list(history["dcmm"]) == [pytest.approx(40.0), pytest.approx(80.0)]
