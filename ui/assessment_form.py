@@ -178,6 +178,10 @@ def _on_upload(widget: str, indicator: Indicator, framework_id: str) -> None:
             )
     except RepositoryError as error:
         st.session_state["assess__error"] = error.message(lang())
+    else:
+        st.session_state["assess__notice"] = t("已上传：{f}", "Uploaded: {f}").format(
+            f=uploaded.name
+        )
     uploads = st.session_state.setdefault("assess__uploads", {})
     uploads[indicator.id] = uploads.get(indicator.id, 0) + 1  # a fresh, empty uploader
 
@@ -194,6 +198,8 @@ def _on_remove(evidence_id: int) -> None:
             )
     except RepositoryError as error:
         st.session_state["assess__error"] = error.message(lang())
+    else:
+        st.session_state["assess__notice"] = t("已移除佐证文件。", "Evidence file removed.")
 
 
 def _keep_theirs(conflict_key: tuple[str, str, str]) -> None:
@@ -223,6 +229,9 @@ def render_feedback() -> None:
     error = st.session_state.pop("assess__error", None)
     if error:
         st.error(error, icon=":material/error:")
+    notice = st.session_state.pop("assess__notice", None)
+    if notice:
+        st.toast(notice)
     saved = st.session_state.pop("assess__saved", None)
     if saved is not None:
         st.toast(t("已自动保存（版本 {v}）", "Saved automatically (version {v})").format(v=saved))

@@ -216,6 +216,7 @@ def test_evidence_files_are_checked_by_content(app_as, app_engine) -> None:
     ).run()
     assert not at.error
     assert any("org-chart.png" in c.value for c in at.caption)
+    assert any("已上传：org-chart.png" in n.value for n in at.toast)
     at.file_uploader(key=f"assess__upload__{base}__1").set_value(
         ("policy.pdf", b"MZ this is not a pdf", "application/pdf")
     ).run()
