@@ -42,7 +42,7 @@ pytest: $(STAMP) ## the test suite; "no tests collected" is a failure, never a p
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing on purpose"; exit 1; fi; \
 	exit $$status
 
-bench: $(STAMP) ## print the performance figures (scoring, loading)
+bench: $(STAMP) ## print the performance figures (scoring, loading, enterprise pages)
 	$(BIN)/python -m bench
 
 schema: $(STAMP) ## regenerate the framework JSON Schema and the catalogue pages

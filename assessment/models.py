@@ -211,6 +211,28 @@ class EvidenceFile(SQLModel, table=True):
     uploaded_at: datetime = Field(default_factory=utcnow)
 
 
+# Draft helpers of the self-assessment: a note per indicator (saved with the version counter like
+# answers) and where each user last worked, so coming back resumes at the same place
+class AnswerNote(SQLModel, table=True):
+    __tablename__ = "answer_note"
+
+    assessment_id: int = Field(foreign_key="assessment.id", primary_key=True)
+    framework_id: str = Field(max_length=32, primary_key=True)
+    indicator_id: str = Field(max_length=64, primary_key=True)
+    note: str = Field(max_length=4000)
+
+
+class DraftPosition(SQLModel, table=True):
+    __tablename__ = "draft_position"
+
+    assessment_id: int = Field(foreign_key="assessment.id", primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", primary_key=True)
+    framework_id: str = Field(max_length=32)
+    dimension_id: str | None = Field(default=None, max_length=64)
+    indicator_id: str | None = Field(default=None, max_length=64)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
 # Certified and official results, kept beside the self-assessed ones (DESIGN.md §2)
 class CertifiedResult(SQLModel, table=True):
     __tablename__ = "certified_result"
@@ -288,12 +310,14 @@ __all__ = [
     "EDITABLE_STATUSES",
     "REVIEWABLE_STATUSES",
     "Answer",
+    "AnswerNote",
     "Assessment",
     "AuditEvent",
     "AuthSession",
     "CertifiedResult",
     "CompositeResult",
     "ConsultantAssignment",
+    "DraftPosition",
     "Enterprise",
     "EnterpriseCreate",
     "EnterpriseUpdate",

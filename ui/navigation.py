@@ -60,6 +60,15 @@ PAGES: tuple[PageSpec, ...] = (
         ANONYMOUS_ONLY,
         "account",
     ),
+    PageSpec(
+        "app_pages/register.py",
+        "register",
+        "企业注册",
+        "Register an enterprise",
+        ":material/app_registration:",
+        ANONYMOUS_ONLY,
+        "account",
+    ),
     # reference pages (public: they show published material only; docs/sessions.md)
     PageSpec(
         "app_pages/frameworks.py",
@@ -81,12 +90,39 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     # enterprise pages
     PageSpec(
+        "app_pages/assessment.py",
+        "assessment",
+        "自评估",
+        "Self-assessment",
+        ":material/edit_note:",
+        frozenset({"enterprise", "consultant", "admin"}),
+        "enterprise",
+    ),
+    PageSpec(
+        "app_pages/results.py",
+        "results",
+        "评估结果",
+        "Results",
+        ":material/insights:",
+        SIGNED_IN,
+        "enterprise",
+    ),
+    PageSpec(
         "app_pages/certified.py",
         "certified",
         "认证及官方结果",
         "Certified results",
         ":material/verified:",
         SIGNED_IN,
+        "enterprise",
+    ),
+    PageSpec(
+        "app_pages/profile.py",
+        "profile",
+        "企业信息",
+        "Enterprise profile",
+        ":material/factory:",
+        frozenset({"enterprise"}),
         "enterprise",
     ),
     # bureau pages

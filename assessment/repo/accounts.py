@@ -127,10 +127,13 @@ def create_user(
     region_code: str | None = None,
     enterprise_id: int | None = None,
     display_name: str = "",
+    commit: bool = True,
 ) -> User:
     """Create an account (by an admin, or ``actor=None`` for the command line).
 
     A bureau needs ``region_code`` (its jurisdiction), an enterprise user ``enterprise_id``.
+    ``commit=False`` leaves the account flushed but uncommitted, so a caller (self-registration)
+    can create it in one transaction with the enterprise it belongs to.
     """
     if actor is not None:
         require_role(actor, Role.ADMIN)
@@ -172,8 +175,9 @@ def create_user(
             "enterprise_id": user.enterprise_id,
         },
     )
-    session.commit()
-    session.refresh(user)
+    if commit:
+        session.commit()
+        session.refresh(user)
     return user
 
 
