@@ -6,6 +6,7 @@ from assessment.db import session_scope
 from assessment.models import EnterpriseCreate
 from assessment.repo.errors import RepositoryError
 from assessment.repo.registration import register_enterprise
+from assessment.repo.sessions import create_session
 from ui.enterprise_forms import (
     industry_select,
     production_type_radio,
@@ -15,7 +16,7 @@ from ui.enterprise_forms import (
 )
 from ui.i18n import lang, t
 from ui.resources import engine
-from ui.state import sign_in
+from ui.signin import redirect_with_grant
 
 st.caption(
     t(
@@ -99,8 +100,8 @@ if submitted:
                     password=password,
                     display_name=display_name,
                 )
+                grant = create_session(session, user=user, lang=lang())
         except RepositoryError as error:
             st.error(error.message(lang()))
         else:
-            sign_in(user)
-            st.rerun()
+            redirect_with_grant(grant, "/assessment")

@@ -62,6 +62,8 @@ class FrameworkCard:
     answers: dict[str, str]
     path: str | None
     peer: PeerResult | None = None
+    # every dimension's score as stored, unscored ones with a result of their own included
+    dimension_scores: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def level_name(self) -> Text | None:
@@ -216,6 +218,7 @@ def _card(
         diagnosis=diagnosis,
         answers=dict(zip(mine[C.INDICATOR_ID], mine[C.ANSWER], strict=True)),
         path=path,
+        dimension_scores=dict(scores),
     )
 
 

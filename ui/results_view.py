@@ -15,8 +15,10 @@ from sqlmodel import Session
 
 from assessment import columns as C
 from assessment.composite import equivalence_text
+from assessment.data_security import penalty_violation
 from assessment.models import User
 from assessment.peers import PeerResult
+from assessment.penalty.prefill import encode_prefill
 from assessment.results_report import (
     FrameworkCard,
     ResultsReport,
@@ -206,10 +208,19 @@ def _framework(report: ResultsReport, card: FrameworkCard) -> None:
 
 
 def render_data_security_link(report: ResultsReport, card: FrameworkCard) -> None:
-    """Place of the data-security link (issue 10 item 4): the lead wires here a link to
-    ``/penalty?prefill=<token>`` built from the framework's statutory provisions for the weakest
-    areas (fidelity helper's selection function + the penalty helper's ``encode_prefill``)."""
-    del report, card  # wired at merge
+    """A link to the penalty-discretion calculator pre-filled with the statutory fine provisions
+    of the weakest data-security areas (the provisions are framework data)."""
+    del report
+    violation = penalty_violation(card.framework, card.dimension_scores, lang=lang())
+    if violation is None:  # an older version without provisions, or nothing answered
+        return
+    st.markdown(
+        t(
+            "薄弱领域涉及的法定罚则：{label}。[在处罚裁量计算中打开]({url})",
+            "Statutory fines the weakest areas relate to: {label}. "
+            "[Open in the penalty-discretion calculator]({url})",
+        ).format(label=violation["label"], url="/penalty?prefill=" + encode_prefill(violation))
+    )
 
 
 def _charts(card: FrameworkCard) -> None:

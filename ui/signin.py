@@ -51,6 +51,11 @@ def sign_in_form(next_path: str) -> None:
     except RepositoryError as error:
         st.error(error.message(lang()))
         return
+    redirect_with_grant(grant, next_path)
+
+
+def redirect_with_grant(grant: str, next_path: str) -> None:
+    """Send the browser to the cookie route with a one-time ``grant``, then on to ``next_path``."""
     redirect(SESSION_PATH + "?" + urlencode({"grant": grant, "next": safe_next(next_path)}))
 
 

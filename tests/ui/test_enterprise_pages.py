@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 from streamlit.testing.v1 import AppTest
 
-from assessment.models import Assessment, Role, User
+from assessment.models import Assessment, Enterprise, Role, User
 from assessment.repo.assessments import create_assessment
 from indicators.loader import load_framework
 from tests.integration.factories import PASSWORD, make_admin, make_enterprise, make_uscc, make_user
@@ -87,7 +87,15 @@ def test_register_refuses_a_wrong_code_with_its_reason_then_signs_in(app_engine)
     at.button[0].click().run()  # the form's submit button
     assert not at.exception
     assert not at.error, [e.value for e in at.error]
-    assert any("已登录：xcl" in c.value for c in at.sidebar.caption)
+    # registered and signed in: the browser is sent to the cookie route, then to the assessment
+    redirect = at.get("html")[0].proto.body
+    assert "/ronghe-auth/session?grant=" in redirect
+    assert "next=%2Fassessment" in redirect
+    with Session(app_engine) as session:
+        account = session.exec(select(User).where(col(User.username) == "xcl")).one()
+        firm = session.get(Enterprise, account.enterprise_id)
+        assert firm is not None
+        assert (firm.name, firm.confirmed_at) == ("苏州新材料有限公司", None)
 
 
 def test_fill_leave_resume_submit_and_see_results(app_as, app_engine) -> None:
@@ -108,7 +116,7 @@ def test_fill_leave_resume_submit_and_see_results(app_as, app_engine) -> None:
     assert back.radio(key=answer_key(aid, "dcmm", first.id)).value == "2"
 
     back.button(key="assess__submit").click().run()
-    links = back.get("page_link")
+    links = [link for link in back.get("page_link") if "indicator=" in str(link.proto)]
     missing = [i for d in DCMM.dimensions[2:] for i in d.indicators]
     assert len(links) == len(missing)
     assert any(f"indicator={missing[0].id}" in str(link.proto) for link in links)
@@ -279,3 +287,46 @@ def test_printable_results_show_every_framework_without_the_interactive_parts(
     assert not at.multiselect
     assert DCMM.title.zh in [h.value for h in at.subheader]
     assert "@media print" in at.get("html")[0].proto.body
+
+
+def weak_answers(framework_id: str) -> list[tuple[str, str, str | None]]:
+    """The lowest answer to every indicator of a framework (a weak result everywhere)."""
+    answers = []
+    for indicator in load_framework(framework_id).indicators:
+        if indicator.answer.value == "level":
+            value = "1"
+        elif indicator.answer.value == "boolean":
+            value = "no"
+        elif indicator.options:
+            value = indicator.options[0].id
+        else:
+            value = "0"
+        answers.append((framework_id, indicator.id, value))
+    return answers
+
+
+def test_data_security_results_link_the_penalty_calculator_with_their_provisions(
+    app_as, app_engine
+) -> None:
+    from assessment.penalty.prefill import decode_prefill
+    from assessment.repo.assessments import save_answers, submit_assessment
+
+    _, user = enterprise_user(app_engine)
+    aid = draft_of(app_engine, user, ["data_security"])
+    with Session(app_engine, expire_on_commit=False) as session:
+        version = save_answers(
+            session,
+            actor=user,
+            assessment_id=aid,
+            base_version=1,
+            answers=weak_answers("data_security"),
+        )
+        submit_assessment(session, actor=user, assessment_id=aid, base_version=version)
+    at = open_results(user, aid)
+    links = [m.value for m in at.markdown if "/penalty?prefill=" in m.value]
+    assert len(links) == 1
+    token = links[0].split("/penalty?prefill=", 1)[1].rstrip(")")
+    violation = decode_prefill(token)
+    assert violation["fines"]
+    assert all(fine["kind"] == "amount" for fine in violation["fines"])
+    assert any("数据安全法" in fine["law"] for fine in violation["fines"])

@@ -94,7 +94,7 @@ def test_a_visitor_gets_the_public_home_with_sign_in_in_the_main_area(app_engine
     assert not at.exception
     assert at.title[0].value == "首页"
     assert links(at)[0] == "登录"  # reachable on a phone without opening the menu
-    assert links(at)[1:] == ["指标体系", "处罚裁量计算"]
+    assert links(at)[1:] == ["企业注册", "指标体系", "处罚裁量计算"]
 
 
 def test_a_public_page_offers_sign_in_in_the_main_area(app_engine: Engine) -> None:
