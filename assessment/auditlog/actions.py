@@ -52,6 +52,10 @@ ACTIONS: dict[str, Label] = {
     "rollup.import": Label("导入下级汇总数据", "Roll-up file imported"),
     "certified.record": Label("登记认证或官方结果", "Certified or official result recorded"),
     "certified.import": Label("导入认证或官方结果", "Certified or official results imported"),
+    "enterprise.register": Label("企业自行注册", "Enterprise registered itself"),
+    "assessment.note": Label("保存佐证说明", "Evidence note saved"),
+    "evidence.add": Label("上传佐证文件", "Evidence file uploaded"),
+    "evidence.remove": Label("删除佐证文件", "Evidence file removed"),
     "penalty_case.create": Label("保存处罚裁量计算", "Penalty calculation saved"),
     "penalty_case.update": Label("更新处罚裁量计算", "Penalty calculation updated"),
 }
