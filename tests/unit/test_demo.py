@@ -54,8 +54,12 @@ def test_credit_codes_are_valid_unique_and_carry_the_region(data: DemoData) -> N
 
 def test_regions_and_industries_are_real_codes(data: DemoData) -> None:
     table = regions()
-    prefectures = set(table.loc[table["level"] == "prefecture", "code"])
-    assert set(data.enterprises["region_code"]) <= prefectures
+    counties = table.loc[table["level"] == "county"].set_index("code")["parent"]
+    placed = data.enterprises["region_code"]
+    # real GB/T 2260 counties, or a city that has none (东莞, 中山, 嘉峪关, 儋州)
+    childless = set(table.loc[table["level"] == "prefecture", "code"]) - set(counties)
+    assert set(placed) <= set(counties.index) | childless
+    assert placed.str[:4].nunique() < placed.nunique()  # several counties of one prefecture
     assert set(PROVINCE_WEIGHTS) == set(table.loc[table["level"] == "province", "code"].str[:2])
     divisions = industries().set_index("code")
     assert set(data.enterprises["industry_code"]) <= set(divisions.index)
