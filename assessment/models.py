@@ -226,6 +226,28 @@ class CertifiedResult(SQLModel, table=True):
     recorded_at: datetime = Field(default_factory=utcnow)
 
 
+# Dashboard summary (assessment/analytics/summary.py): counts and sums per group of enterprises,
+# kept current when results change, so regional dashboards never read every result row.
+class DashboardCell(SQLModel, table=True):
+    __tablename__ = "dashboard_cell"
+
+    grain: str = Field(primary_key=True, max_length=1)  # "p": region = prefecture, "c": county
+    year: int = Field(primary_key=True)
+    metric: str = Field(primary_key=True, max_length=16)  # assessed / composite / level / indicator
+    framework_id: str = Field(default="", primary_key=True, max_length=32)
+    item: str = Field(default="", primary_key=True, max_length=64)  # indicator id
+    bucket: int = Field(default=0, primary_key=True)  # composite 5-point bin, or level (-1: none)
+    region_code: str = Field(primary_key=True, max_length=6)
+    industry_code: str = Field(primary_key=True, max_length=8)
+    size_class: str = Field(default="", primary_key=True, max_length=16)
+    above_size: bool = Field(default=False, primary_key=True)
+    production_type: str = Field(primary_key=True, max_length=16)
+    status: str = Field(primary_key=True, max_length=16)
+    n: int = 0  # enterprises (each by its newest assessment of the year)
+    scored: int = 0  # of them, with a value in ``total`` (composite / score)
+    total: float = 0.0  # sum of the value (composite index, score_100, indicator score 0–1)
+
+
 # Audit log (append-only: the repository has no update or delete function for it)
 class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
@@ -249,6 +271,7 @@ __all__ = [
     "CertifiedResult",
     "CompositeResult",
     "ConsultantAssignment",
+    "DashboardCell",
     "Enterprise",
     "EnterpriseCreate",
     "EnterpriseUpdate",
