@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import ColumnElement, and_, false, true
 from sqlmodel import Session, col, select
 
@@ -31,9 +33,13 @@ def jurisdiction_prefix(region_code: str) -> str:
 
 def region_condition(region_code: str) -> ColumnElement[bool]:
     """SQL condition: ``Enterprise.region_code`` lies within ``region_code``."""
+    return code_range(col(Enterprise.region_code), region_code)
+
+
+def code_range(column: Any, region_code: str) -> ColumnElement[bool]:
+    """SQL condition: the region code in ``column`` lies within ``region_code`` (any table)."""
     prefix = jurisdiction_prefix(region_code)
     upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)  # "3201" → "3202": a half-open range
-    column = col(Enterprise.region_code)
     return and_(column >= prefix, column < upper)
 
 

@@ -63,7 +63,13 @@ def with_county(data: DemoData) -> tuple[DemoData, str]:
     for prefecture in prefectures[1 : 1 + OTHER_PREFECTURES]:
         counties = reference.descendants(prefecture + "00")
         plan += [(county, OTHER_PREFECTURE_SHARE / len(counties[:3])) for county in counties[:3]]
-    movable = [i for i in firms.index if not codes[i].startswith(province)]
+    # firms of the commonest industries first, grouped by industry: the counties get distinct
+    # industry mixes (as real counties do), so industry × county groups reach the k threshold
+    outside = firms[~codes.str.startswith(province)]
+    rank = outside[C.INDUSTRY_CODE].map(outside[C.INDUSTRY_CODE].value_counts())
+    movable = list(
+        outside.assign(_rank=-rank).sort_values(["_rank", C.INDUSTRY_CODE], kind="stable").index
+    )
     short = place_short_names()
     start = 0
     for county, share in plan:
