@@ -12,6 +12,7 @@ import io
 
 import pandas as pd
 
+from assessment import reference
 from assessment.analytics.dashboard import Chart, suppressed_label
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -25,21 +26,51 @@ def inert(value: object) -> object:
 
 
 def chart_table(chart: Chart, lang: str = "zh") -> pd.DataFrame:
-    """The figures of ``chart`` as written to a download: suppressed cells as "<k" text."""
+    """The figures of ``chart`` as written to a download: region and industry names beside
+    their codes, values rounded to 0.1, suppressed cells as "<k" text."""
     frame = chart.frame.copy()
     label = suppressed_label(chart.k, lang)
     hidden = frame["suppressed"].to_numpy(dtype=bool)
-    out = frame.astype(object)
+    out = pd.DataFrame(index=frame.index)
     for name in frame.columns:
+        column = frame[name]
         if name == "suppressed":
-            continue
-        if frame[name].dtype.kind in "fiu" or str(frame[name].dtype) in ("Int64", "Float64"):
-            values = frame[name].astype(object).where(frame[name].notna(), None)
-            out[name] = values.where(~hidden, label) if name == "n" else values
-    if "n" not in frame.columns:
-        out["n"] = None
-    out = out.map(inert)
-    return out
+            out[name] = column.astype(bool)
+        elif column.dtype.kind == "f" or str(column.dtype) == "Float64":
+            out[name] = column.round(1).astype(object).where(column.notna(), None)
+        elif column.dtype.kind in "iu" or str(column.dtype) == "Int64":
+            values = column.astype(object).where(column.notna(), None)
+            out[name] = values.mask(hidden, label) if name == "n" else values
+        else:
+            out[name] = column.astype(object)
+        if name in NAMERS:
+            out[f"{name}_name"] = [NAMERS[name](str(v), lang) for v in column]
+    return _inert_frame(out)
+
+
+def _inert_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every cell through :func:`inert`, keeping object columns (``map`` would turn ints into
+    floats)."""
+    return pd.DataFrame(
+        {c: pd.Series([inert(v) for v in frame[c]], dtype=object) for c in frame.columns}
+    )
+
+
+def _region_name(code: str, lang: str) -> str:
+    try:
+        return reference.region_name(code, "en" if lang == "en" else "zh")
+    except (ValueError, reference.UnknownCode):
+        return code
+
+
+def _industry_name(code: str, lang: str) -> str:
+    try:
+        return reference.industry(code).name("en" if lang == "en" else "zh")
+    except reference.UnknownCode:
+        return "全部" if lang == "zh" else "all"
+
+
+NAMERS = {"subregion": _region_name, "industry": _industry_name}
 
 
 def to_csv(chart: Chart, lang: str = "zh") -> bytes:
@@ -63,7 +94,7 @@ def to_xlsx(chart: Chart, lang: str = "zh") -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         table.to_excel(writer, sheet_name="data", index=False)
-        about.map(inert).to_excel(writer, sheet_name="about", index=False)
+        _inert_frame(about).to_excel(writer, sheet_name="about", index=False)
     return buffer.getvalue()
 
 
