@@ -66,6 +66,15 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     # enterprise pages
     # bureau pages
+    PageSpec(
+        "app_pages/bureau/dashboard.py",
+        "dashboard",
+        "区域看板",
+        "Regional dashboard",
+        ":material/monitoring:",
+        frozenset({"bureau", "admin"}),
+        "bureau",
+    ),
     # consultant pages
     # administration pages
     PageSpec(
