@@ -147,14 +147,14 @@ def render_priority(priority: Priority | None, frameworks: dict[str, Framework])
         for row in priority.indicators.head(5).itertuples():
             framework = frameworks.get(str(row.framework_id))
             fw = framework.title.get(lang()) if framework else str(row.framework_id)
-            name = row.indicator_zh if lang() == "zh" else row.indicator_en
+            name = str(row.indicator_zh if lang() == "zh" else row.indicator_en)
             points = ", ".join(
                 wps.get(p, (p, p))[0 if lang() == "zh" else 1]
                 for p in str(row.work_points).split(",")
                 if p
             )
             items.append(
-                f"- {name}（{fw}）: {row.mean_score:.0f}/100"
+                f"- {name}（{fw}）: {float(row.mean_score):.0f}/100"
                 + (f" · {t('工作要点', 'work points')}: {points}" if points else "")
             )
         lines.append(
@@ -243,11 +243,12 @@ def heatmap_figure(chart: Chart) -> go.Figure:
     hidden = hidden.reindex(index=industries, columns=regions)
     counts = frame.pivot(index="industry", columns="subregion", values="n")
     counts = counts.reindex(index=industries, columns=regions)
+    grid = values.to_numpy(dtype=float)
     text = [
         [
             label
             if hidden.iat[i, j] is True
-            else ("" if pd.isna(values.iat[i, j]) else f"{values.iat[i, j]:.0f}")
+            else ("" if math.isnan(grid[i, j]) else f"{grid[i, j]:.0f}")
             for j in range(len(regions))
         ]
         for i in range(len(industries))
@@ -255,7 +256,7 @@ def heatmap_figure(chart: Chart) -> go.Figure:
     hover = [
         [
             f"{industry_label(industries[i])} · {region_label(regions[j])}: "
-            + (label if hidden.iat[i, j] is True else f"n={counts.iat[i, j]}")
+            + (label if hidden.iat[i, j] is True else f"n={counts.iat[i, j]!s}")
             for j in range(len(regions))
         ]
         for i in range(len(industries))
