@@ -154,7 +154,7 @@ def render_priority(priority: Priority | None, frameworks: dict[str, Framework])
                 if p
             )
             items.append(
-                f"- {name}（{fw}）: {float(row.mean_score):.0f}/100"
+                f"- {name}（{fw}）: {float(str(row.mean_score)):.0f}/100"
                 + (f" · {t('工作要点', 'work points')}: {points}" if points else "")
             )
         lines.append(
