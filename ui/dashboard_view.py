@@ -362,3 +362,15 @@ def pick(zh: str, en: str) -> str:
 def index_caption() -> None:
     """The Ronghe Index's name and what it is (and is not)."""
     st.caption(f"**{pick(*INDEX_NAME)}**: {pick(*INDEX_NOTE)}")
+
+
+def assessment_status_label(status: object) -> str:
+    """An assessment status in the current language ("—" when there is none)."""
+    labels = {
+        "draft": t("草稿", "Draft"),
+        "submitted": t("已提交", "Submitted"),
+        "resubmitted": t("已重新提交", "Resubmitted"),
+        "returned": t("已退回", "Returned"),
+        "verified": t("已审核", "Verified"),
+    }
+    return labels.get(str(status), "—")

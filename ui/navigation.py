@@ -75,6 +75,24 @@ PAGES: tuple[PageSpec, ...] = (
         frozenset({"bureau", "admin"}),
         "bureau",
     ),
+    PageSpec(
+        "app_pages/bureau/enterprises.py",
+        "bureau-enterprises",
+        "辖区企业",
+        "Enterprises",
+        ":material/factory:",
+        frozenset({"bureau", "admin"}),
+        "bureau",
+    ),
+    PageSpec(
+        "app_pages/bureau/review.py",
+        "review",
+        "审核",
+        "Review",
+        ":material/fact_check:",
+        frozenset({"bureau", "admin"}),
+        "bureau",
+    ),
     # consultant pages
     # administration pages
     PageSpec(
