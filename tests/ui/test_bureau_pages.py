@@ -4,7 +4,6 @@ the review queue and the enterprise list."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -30,7 +29,7 @@ class Demo:
 
 
 @pytest.fixture
-def demo(app_engine: Engine) -> Iterator[Demo]:
+def demo(app_engine: Engine) -> Demo:
     frameworks = {k: v for k, v in load_all().items() if k in ("dcmm", "cdo")}
     data, county = with_county(generate(enterprises=150, years=2, seed=5, frameworks=frameworks))
     load_dataset(app_engine, data)
@@ -41,7 +40,7 @@ def demo(app_engine: Engine) -> Iterator[Demo]:
             "prefecture": make_user(session, Role.BUREAU, region_code=county[:4] + "00"),
             "county": make_user(session, Role.BUREAU, region_code=county),
         }
-    yield Demo(users, county)
+    return Demo(users, county)
 
 
 def _button(at: object, label: str) -> object:
@@ -63,11 +62,14 @@ def test_dashboard_renders_for_every_level(app_as: AppAs, demo: Demo, who: str) 
     assert "Sub-region ranking (mean Ronghe Index)" in markdown
     assert "Weakest indicators (by industry)" in markdown
     captions = " ".join(c.value for c in at.caption)
-    assert "n = " in captions and "Unit:" in captions
-    assert "Ronghe Index" in captions and "not MIIT's official" in captions
+    assert "n = " in captions
+    assert "Unit:" in captions
+    assert "Ronghe Index" in captions
+    assert "not MIIT's official" in captions
     assert len(at.get("plotly_chart")) >= 5
     labels = [m.label for m in at.metric]
-    assert "Coverage of the registry" in labels and "CDO adoption" in labels
+    assert "Coverage of the registry" in labels
+    assert "CDO adoption" in labels
 
 
 def test_prefecture_dashboard_compares_counties_and_points_to_the_laggard(
@@ -76,7 +78,8 @@ def test_prefecture_dashboard_compares_counties_and_points_to_the_laggard(
     at = app_as(demo.users["prefecture"], page=DASHBOARD, lang="zh")
     assert not at.exception
     box = " ".join(i.value for i in at.info)
-    assert "融合指数最低的下级区域" in box and "最薄弱的指标" in box
+    assert "融合指数最低的下级区域" in box
+    assert "最薄弱的指标" in box
     ranking = _plotly_titles(at)[0]
     assert len(ranking["data"][0]["y"]) >= 3  # several counties compared
 
@@ -101,7 +104,8 @@ def test_review_page_verifies_an_assessment_and_audits_it(
     assert not at.exception
     with Session(app_engine) as session:
         assessment = session.get(Assessment, chosen)
-        assert assessment is not None and assessment.status == Status.VERIFIED.value
+        assert assessment is not None
+        assert assessment.status == Status.VERIFIED.value
         events = session.exec(
             select(AuditEvent).where(col(AuditEvent.action) == "assessment.verified")
         ).all()
