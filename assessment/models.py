@@ -231,13 +231,14 @@ class CertifiedResult(SQLModel, table=True):
 class DashboardCell(SQLModel, table=True):
     __tablename__ = "dashboard_cell"
 
-    grain: str = Field(primary_key=True, max_length=1)  # "p": region = prefecture, "c": county
+    # key in this order: a dashboard reads one grain, year and metric over a range of regions
+    grain: str = Field(primary_key=True, max_length=1)  # region kept: n province, p pref., c own
     year: int = Field(primary_key=True)
     metric: str = Field(primary_key=True, max_length=16)  # assessed / composite / level / indicator
+    region_code: str = Field(primary_key=True, max_length=6)
     framework_id: str = Field(default="", primary_key=True, max_length=32)
     item: str = Field(default="", primary_key=True, max_length=64)  # indicator id
     bucket: int = Field(default=0, primary_key=True)  # composite 5-point bin, or level (-1: none)
-    region_code: str = Field(primary_key=True, max_length=6)
     industry_code: str = Field(primary_key=True, max_length=8)
     size_class: str = Field(default="", primary_key=True, max_length=16)
     above_size: bool = Field(default=False, primary_key=True)

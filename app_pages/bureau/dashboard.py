@@ -39,9 +39,7 @@ with st.container(border=True):
         industry = localized_selectbox(
             t("行业大类", "Industry division"),
             [ANY, *divisions],
-            format_func=lambda c: (
-                t("全部", "All") if c == ANY else f"C{c} {view.industry_label(c)}"
-            ),
+            format_func=lambda c: t("全部", "All") if c == ANY else view.industry_label(c),
             key="dash__industry",
         )
     c4, c5, c6 = st.columns(3)

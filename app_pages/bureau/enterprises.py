@@ -38,7 +38,7 @@ with c3:
     industry = localized_selectbox(
         t("行业大类", "Industry division"),
         [ANY, *industries()["code"].tolist()],
-        format_func=lambda c: t("全部", "All") if c == ANY else f"C{c} {view.industry_label(c)}",
+        format_func=lambda c: t("全部", "All") if c == ANY else view.industry_label(c),
         key="ent__industry",
     )
 search = c4.text_input(t("名称或信用代码", "Name or credit code"), key="ent__search")

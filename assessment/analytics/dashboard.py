@@ -81,7 +81,7 @@ class Jurisdiction:
 
     code: str | None
     level: str  # national / province / prefecture / county
-    grain: str  # summary grain read: "p" or "c"
+    grain: str  # summary grain read: "n", "p" or "c" (its sub-regions' level)
 
     def name(self, lang: str = "zh") -> str:
         if self.code is None:
@@ -163,7 +163,7 @@ def jurisdiction_of(actor: User) -> Jurisdiction:
     if Role(actor.role) is Role.ADMIN or not actor.region_code:
         if Role(actor.role) is Role.BUREAU:  # a bureau without a region sees nothing
             raise ValidationFailed("此账户没有辖区。", "This account has no jurisdiction.")
-        return Jurisdiction(None, "national", "p")
+        return Jurisdiction(None, "national", "n")
     level = reference.code_level(actor.region_code).value
     return Jurisdiction(actor.region_code, level, "p" if level == "province" else "c")
 
@@ -180,10 +180,9 @@ def subregions(actor: User) -> list[str]:
 
 
 def _subregion_expr(where: Jurisdiction) -> Any:
-    code = col(DashboardCell.region_code)
-    if where.code is None:
-        return func.substr(code, 1, 2).op("||")("0000")
-    return code
+    """The sub-region of a cell: its region code, at the grain the jurisdiction reads."""
+    del where  # each jurisdiction reads the grain of its sub-regions
+    return col(DashboardCell.region_code)
 
 
 def _check_subregion(actor: User, filters: Filters) -> None:

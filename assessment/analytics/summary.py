@@ -4,9 +4,11 @@ enterprises, so dashboards aggregate a compact table in the database instead of 
 A cell's key is (grain, year, metric, framework, item, bucket, region, industry, size class,
 above-designated-size, production type, status); its figures are ``n`` (enterprises),
 ``scored`` (of them, with a value) and ``total`` (sum of the value). Each enterprise counts once
-per year, by its newest assessment of that year. Two grains are kept: ``p`` with the region
-truncated to the prefecture (``XXYY00``, read by national and province dashboards) and ``c`` with
-the enterprise's own code (county; read by prefecture and county dashboards).
+per year, by its newest assessment of that year. Three grains are kept, one per level of
+dashboard: ``n`` with the region truncated to the province (``XX0000``, read by the national
+dashboard), ``p`` truncated to the prefecture (``XXYY00``, province bureaus) and ``c`` with the
+enterprise's own code (county; prefecture and county bureaus). A dashboard thus reads only the
+cells of its own sub-regions, a range of the key.
 
 Metrics:
 
@@ -53,7 +55,7 @@ from assessment.models import (
     Status,
 )
 
-GRAINS = {"p": 4, "c": 6}  # region digits kept by each grain
+GRAINS = {"n": 2, "p": 4, "c": 6}  # region digits kept by each grain
 COMPOSITE_BIN = 5  # width of the composite index bins (points)
 ASSESSED, COMPOSITE, LEVEL, INDICATOR = "assessed", "composite", "level", "indicator"
 KEY_COLUMNS = (
@@ -84,7 +86,8 @@ def _region(grain: str) -> Any:
     code = col(Enterprise.region_code)
     if GRAINS[grain] == 6:
         return code
-    return func.substr(code, 1, GRAINS[grain]).op("||")("00")
+    padding = "0" * (6 - GRAINS[grain])
+    return func.substr(code, 1, GRAINS[grain]).op("||")(padding)
 
 
 def _key_columns(grain: str) -> list[Any]:

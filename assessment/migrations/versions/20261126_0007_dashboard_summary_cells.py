@@ -2,7 +2,7 @@
 
 Revision ID: 0007
 Revises: 0002
-Create Date: 2026-11-26 13:27:05.567318
+Create Date: 2026-11-26 13:45:29.135298
 """
 
 from collections.abc import Sequence
@@ -24,10 +24,10 @@ def upgrade() -> None:
         sa.Column("grain", sqlmodel.sql.sqltypes.AutoString(length=1), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("metric", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("region_code", sqlmodel.sql.sqltypes.AutoString(length=6), nullable=False),
         sa.Column("framework_id", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column("item", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("bucket", sa.Integer(), nullable=False),
-        sa.Column("region_code", sqlmodel.sql.sqltypes.AutoString(length=6), nullable=False),
         sa.Column("industry_code", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
         sa.Column("size_class", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("above_size", sa.Boolean(), nullable=False),
@@ -40,10 +40,10 @@ def upgrade() -> None:
             "grain",
             "year",
             "metric",
+            "region_code",
             "framework_id",
             "item",
             "bucket",
-            "region_code",
             "industry_code",
             "size_class",
             "above_size",
