@@ -249,6 +249,24 @@ class DashboardCell(SQLModel, table=True):
     total: float = 0.0  # sum of the value (composite index, score_100, indicator score 0–1)
 
 
+# Campaigns: a bureau's assessment drive for a year with target counts per sub-region
+class Campaign(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    region_code: str | None = Field(default=None, max_length=6, index=True)  # None: national
+    year: int
+    name: str = Field(min_length=1, max_length=200)
+    created_by: int | None = Field(default=None, foreign_key="app_user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CampaignTarget(SQLModel, table=True):
+    __tablename__ = "campaign_target"
+
+    campaign_id: int = Field(foreign_key="campaign.id", primary_key=True)
+    region_code: str = Field(primary_key=True, max_length=6)  # a sub-region of the campaign's
+    target: int = Field(ge=0)
+
+
 # Audit log (append-only: the repository has no update or delete function for it)
 class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
@@ -269,6 +287,8 @@ __all__ = [
     "Answer",
     "Assessment",
     "AuditEvent",
+    "Campaign",
+    "CampaignTarget",
     "CertifiedResult",
     "CompositeResult",
     "ConsultantAssignment",

@@ -374,3 +374,19 @@ def assessment_status_label(status: object) -> str:
         "verified": t("已审核", "Verified"),
     }
     return labels.get(str(status), "—")
+
+
+def campaign_table(chart: Chart) -> pd.DataFrame:
+    """A campaign's targets and completion per sub-region, with progress bars."""
+    frame = chart.frame
+    label = suppressed_label(chart.k, lang())
+    return pd.DataFrame(
+        {
+            t("下级区域", "Sub-region"): [region_label(str(c)) for c in frame["subregion"]],
+            t("目标", "Target"): frame["target"],
+            t("已完成（有结果企业）", "Done (enterprises with results)"): [
+                label if s else str(n) for s, n in zip(frame["suppressed"], frame["n"], strict=True)
+            ],
+            t("完成率（%）", "Completion (%)"): frame["completion"].astype(float).round(1),
+        }
+    )

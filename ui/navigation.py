@@ -85,6 +85,15 @@ PAGES: tuple[PageSpec, ...] = (
         "bureau",
     ),
     PageSpec(
+        "app_pages/bureau/registry.py",
+        "registry",
+        "名录与活动",
+        "Registry and campaigns",
+        ":material/assignment:",
+        frozenset({"bureau", "admin"}),
+        "bureau",
+    ),
+    PageSpec(
         "app_pages/bureau/review.py",
         "review",
         "审核",

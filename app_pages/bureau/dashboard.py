@@ -5,6 +5,7 @@ sizes and trends. Every figure comes scoped and k-suppressed from the core."""
 import streamlit as st
 
 from assessment.analytics.dashboard import Filters, available_years, dashboard, subregions
+from assessment.analytics.registry import campaign_progress, list_campaigns
 from assessment.db import session_scope
 from assessment.reference import industries
 from ui import dashboard_view as view
@@ -90,6 +91,10 @@ with session_scope(engine()) as session:
         catalogue,
         weakest_framework=None if weakest_framework == ANY else weakest_framework,
     )
+    campaigns = [
+        campaign_progress(session, actor=actor(session), campaign_id=c.id or 0)
+        for c in list_campaigns(session, actor=actor(session), year=filters.year)
+    ]
 
 st.caption(
     t("辖区：{name}；{year} 年", "Jurisdiction: {name}; {year}").format(
@@ -99,6 +104,11 @@ st.caption(
 view.render_priority(data.priority, catalogue)
 view.render_kpis(data.kpis, data.k)
 view.index_caption()
+
+for progress in campaigns:
+    view.chart_heading(progress)
+    st.dataframe(view.campaign_table(progress), hide_index=True, width="stretch")
+    view.downloads(progress)
 
 charts = data.charts
 left, right = st.columns([3, 2])

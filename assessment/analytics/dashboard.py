@@ -217,7 +217,7 @@ def _cell_conditions(
     return conditions
 
 
-def _query(
+def cell_sums(
     session: Session,
     actor: User,
     filters: Filters,
@@ -380,7 +380,7 @@ def _year_kpis(
 ) -> dict[str, tuple[float | None, int | None]]:
     """Values (and n) of the headline figures for ``filters.year``; suppressed → None."""
     out: dict[str, tuple[float | None, int | None]] = {}
-    status = _query(session, actor, filters, metric=ASSESSED, by=("status",), statuses=None)
+    status = cell_sums(session, actor, filters, metric=ASSESSED, by=("status",), statuses=None)
     by_status = dict(zip(status["status"], status["n"], strict=True))
     reg = int(registered(session, actor, filters)["n"].iloc[0])
     counts = {
@@ -398,13 +398,13 @@ def _year_kpis(
     out["coverage"] = (100.0 * with_results / reg if ok and reg else None, reg if ok else None)
     if scored >= k:
         out["mean_index"] = (float(results["total"].sum()) / scored, scored)
-        bins = _query(session, actor, filters, metric=COMPOSITE, by=("bucket",))
+        bins = cell_sums(session, actor, filters, metric=COMPOSITE, by=("bucket",))
         out["median_index"] = (median_from_bins(bins), scored)
     else:
         out["mean_index"] = out["median_index"] = (None, None)
     cdo = frameworks.get(CDO_FRAMEWORK)
     if cdo is not None:
-        levels = _query(
+        levels = cell_sums(
             session, actor, filters, metric=LEVEL, by=("bucket",), framework_id=CDO_FRAMEWORK
         )
         lowest = min(level.value for level in cdo.result_levels)
@@ -456,7 +456,7 @@ def level_distribution(
 ) -> Chart:
     """Enterprises per framework and level, with each level's share and the share at or above it."""
     k = k_threshold()
-    frame = _query(session, actor, filters, metric=LEVEL, by=("framework_id", "bucket"))
+    frame = cell_sums(session, actor, filters, metric=LEVEL, by=("framework_id", "bucket"))
     frame = frame[frame["framework_id"].isin(list(frameworks))]
     parts = []
     for _framework_id, rows in frame.groupby("framework_id", sort=False):
@@ -503,7 +503,7 @@ def _index_chart(
     years: Sequence[int] | None = None,
 ) -> Chart:
     k = k_threshold()
-    frame = _query(session, actor, filters, metric=ASSESSED, by=by, years=years)
+    frame = cell_sums(session, actor, filters, metric=ASSESSED, by=by, years=years)
     frame = frame.assign(
         mean_index=np.where(
             frame["scored"] > 0, frame["total"] / frame["scored"].clip(lower=1), np.nan
@@ -590,7 +590,7 @@ def weakest_indicators(
     (``industry`` "all") and in each industry, each with the 2025 work-points measures it serves
     (from the framework data)."""
     k = k_threshold()
-    overall = _query(
+    overall = cell_sums(
         session,
         actor,
         filters,
@@ -599,7 +599,7 @@ def weakest_indicators(
         framework_id=framework_id,
     )
     overall["industry"] = ALL
-    split = _query(
+    split = cell_sums(
         session,
         actor,
         filters,
