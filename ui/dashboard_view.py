@@ -8,6 +8,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from plotly.colors import sample_colorscale
 
 from assessment import reference
 from assessment.analytics.dashboard import (
@@ -180,7 +181,7 @@ def ranking_figure(chart: Chart) -> go.Figure:
             y=names,
             orientation="h",
             text=text,
-            textposition="auto",
+            textposition=["outside" if s else "auto" for s in frame["suppressed"]],
             marker={"color": values, "colorscale": SCALE, "cmin": 0, "cmax": 100},
         )
     )
@@ -194,39 +195,41 @@ def ranking_figure(chart: Chart) -> go.Figure:
 
 
 def tile_grid_figure(chart: Chart) -> go.Figure:
-    """Sub-regions as equal tiles (no map geometry) coloured by mean index; suppressed blank."""
+    """Sub-regions as equal tiles in code order (no map geometry), coloured by mean index;
+    suppressed tiles grey and labelled."""
     frame = chart.frame.sort_values("subregion").reset_index(drop=True)
     width = max(1, math.ceil(math.sqrt(len(frame) * 1.6)))
     rows = math.ceil(len(frame) / width) if len(frame) else 1
-    z: list[list[float | None]] = [[None] * width for _ in range(rows)]
-    text: list[list[str]] = [[""] * width for _ in range(rows)]
     label = suppressed_label(chart.k, lang())
-    for i, row in frame.iterrows():
-        r, c = divmod(int(str(i)), width)
-        value = row["mean_index"]
-        z[r][c] = None if pd.isna(value) else float(value)
-        shown = label if row["suppressed"] else f"{float(value):.1f}"
-        text[r][c] = f"{region_label(str(row['subregion']))}<br>{shown}"
+    xs, ys, colours, texts = [], [], [], []
+    for i, row in enumerate(frame.itertuples()):
+        r, c = divmod(i, width)
+        xs.append(c)
+        ys.append(-r)
+        value = float(str(row.mean_index))
+        hidden = bool(row.suppressed) or math.isnan(value)
+        colours.append("#d9d9d9" if hidden else sample_colorscale(SCALE, value / 100)[0])
+        name = region_label(str(row.subregion))
+        texts.append(f"{name}<br>{label if hidden else f'{value:.1f}'}")
+    tile = max(24, min(80, 380 // max(width, 1)))
     figure = go.Figure(
-        go.Heatmap(
-            z=z,
-            text=text,
-            texttemplate="%{text}",
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="markers+text",
+            text=texts,
+            textfont={"size": 10},
             hoverinfo="text",
-            colorscale=SCALE,
-            zmin=0,
-            zmax=100,
-            xgap=4,
-            ygap=4,
-            colorbar={"title": t("指数", "Index")},
+            marker={"symbol": "square", "size": tile, "color": colours},
         )
     )
     figure.update_layout(
-        height=max(220, 90 * rows + 40),
+        height=max(220, (tile + 12) * rows + 40),
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        xaxis={"visible": False},
-        yaxis={"visible": False, "autorange": "reversed"},
-        plot_bgcolor="#f0f0f0",
+        xaxis={"visible": False, "range": [-0.6, width - 0.4]},
+        yaxis={"visible": False, "range": [-rows + 0.4, 0.6]},
+        plot_bgcolor="white",
+        showlegend=False,
     )
     return figure
 

@@ -48,6 +48,9 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     """Columns named in the current language, with a link to each results page."""
     return pd.DataFrame(
         {
+            t("结果", "Results"): [
+                None if pd.isna(a) else f"/results?assessment={a}" for a in frame["assessment_id"]
+            ],
             t("企业", "Enterprise"): frame["name"],
             t("统一社会信用代码", "Credit code"): frame["uscc"],
             t("区域", "Region"): [view.region_label(str(c)) for c in frame["region_code"]],
@@ -56,9 +59,6 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
             t("状态", "Status"): [view.assessment_status_label(s) for s in frame["status"]],
             t("融合指数", "Ronghe Index"): frame["composite"].astype(float).round(1),
             t("阶段", "Stage"): frame["stage"],
-            t("结果", "Results"): [
-                None if pd.isna(a) else f"/results?assessment={a}" for a in frame["assessment_id"]
-            ],
         }
     )
 

@@ -321,7 +321,8 @@ def registered(
             select(group.label("subregion"), func.count()).where(*conditions).group_by(group)
         ).all()
         return pd.DataFrame([tuple(r) for r in rows], columns=["subregion", "n"])
-    total = session.execute(select(func.count()).where(*conditions)).scalar_one()
+    query = select(func.count()).select_from(Enterprise).where(*conditions)
+    total = session.execute(query).scalar_one()
     return pd.DataFrame({"n": [int(total)]})
 
 

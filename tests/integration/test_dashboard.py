@@ -153,6 +153,8 @@ def test_prefecture_figures_equal_hand_computed_values(session: Session, world: 
 
 
 def test_national_and_province_rank_their_children(session: Session, world: World) -> None:
+    national_kpis = dash.kpis(session, world.admin, dash.Filters(year=2025), FRAMEWORKS)
+    assert _kpi(national_kpis, "registered").value == 14  # every enterprise, nationally
     national = dash.subregion_ranking(session, world.admin, dash.Filters(year=2025))
     by_code = national.frame.set_index("subregion")
     assert by_code.loc[JIANGSU, "n"] == 9
