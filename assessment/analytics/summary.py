@@ -39,6 +39,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    or_,
     select,
     tuple_,
 )
@@ -54,6 +55,7 @@ from assessment.models import (
     FrameworkResult,
     Status,
 )
+from assessment.repo.access import code_range
 
 GRAINS = {"n": 2, "p": 4, "c": 6}  # region digits kept by each grain
 COMPOSITE_BIN = 5  # width of the composite index bins (points)
@@ -101,13 +103,23 @@ def _key_columns(grain: str) -> list[Any]:
     ]
 
 
-def _newest() -> Any:
-    """Ids of each enterprise's newest assessment per year."""
-    return (
-        select(func.max(col(Assessment.id)).label("id"))
-        .group_by(col(Assessment.enterprise_id), col(Assessment.year))
-        .subquery()
-    )
+def _newest(keys: Sequence[Key] | None = None) -> Any:
+    """Ids of each enterprise's newest assessment per year (of the enterprises and years that
+    ``keys`` can touch, when given, so a refresh reads only its own region ranges)."""
+    query = select(func.max(col(Assessment.id)).label("id"))
+    if keys:
+        inside = select(col(Enterprise.id)).where(_region_ranges(keys))
+        query = query.where(
+            col(Assessment.year).in_(sorted({k[0] for k in keys})),
+            col(Assessment.enterprise_id).in_(inside),
+        )
+    return query.group_by(col(Assessment.enterprise_id), col(Assessment.year)).subquery()
+
+
+def _region_ranges(keys: Sequence[Key]) -> Any:
+    """Enterprises whose code lies in one of the keys' regions (an index range each)."""
+    regions = sorted({str(k[1]) for k in keys})
+    return or_(*(code_range(col(Enterprise.region_code), r) for r in regions))
 
 
 def _restrict(query: Any, grain: str, keys: Sequence[Key] | None) -> Any:
@@ -115,7 +127,7 @@ def _restrict(query: Any, grain: str, keys: Sequence[Key] | None) -> Any:
         return query
     if not keys:
         return query.where(false())
-    return query.where(tuple_(*_key_columns(grain)).in_(keys))
+    return query.where(_region_ranges(keys), tuple_(*_key_columns(grain)).in_(keys))
 
 
 def _floor_bin(executor: Executor, value: Any) -> Any:
@@ -133,7 +145,7 @@ def _dialect(executor: Executor) -> str:
 
 def _sql_cells(executor: Executor, grain: str, keys: Sequence[Key] | None) -> list[Any]:
     """INSERT … SELECT statements for the SQL-computed metrics of ``grain``."""
-    newest = _newest()
+    newest = _newest(keys)
     keys_sql = _key_columns(grain)
     base = [literal(grain), *keys_sql, col(Assessment.status)]
 
@@ -204,7 +216,7 @@ def _indicator_cells(executor: Executor, grain: str, keys: Sequence[Key] | None)
 
     if executor.execute(select(col(Answer.assessment_id)).limit(1)).first() is None:
         return pd.DataFrame(columns=list(CELL_COLUMNS))
-    newest = _newest()
+    newest = _newest(keys)
     query = (
         select(
             col(Assessment.id),
