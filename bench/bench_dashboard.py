@@ -145,6 +145,11 @@ def _build(url: str, frames: dict[str, pd.DataFrame]) -> dict[str, float]:
         seconds["summary_cells"] = float(cells)
     finally:
         engine.dispose()
+    print(
+        f"  built: insert {seconds['insert']:.1f} s, summary build {seconds['summary']:.1f} s "
+        f"({seconds['summary_cells']:,.0f} cells)",
+        flush=True,
+    )
     return seconds
 
 
