@@ -324,3 +324,23 @@ def test_a_bureau_never_counts_an_enterprise_outside_its_jurisdiction(
     assert all(reference.within(str(c), jurisdiction) for c in ranking["subregion"])
     shown = ranking.loc[~ranking["suppressed"], "n"].sum()
     assert shown <= inside
+
+
+def test_moving_an_enterprise_moves_its_figures(session: Session, world: World) -> None:
+    from assessment.models import EnterpriseUpdate
+    from assessment.repo.enterprises import update_enterprise
+
+    firm = world.firms[ZHANGJIAGANG][0]
+    update_enterprise(
+        session,
+        actor=world.admin,
+        enterprise_id=firm.id or 0,
+        data=EnterpriseUpdate(region_code=KUNSHAN),
+    )
+    kept = summary_frame(session)
+    rebuild_summary(session)
+    session.commit()
+    assert kept.equals(summary_frame(session))
+    bureau = make_user(session, Role.BUREAU, region_code=SUZHOU)
+    ranking = dash.subregion_ranking(session, bureau, dash.Filters(year=2025)).frame
+    assert ranking.set_index("subregion").loc[KUNSHAN, "n"] == 7
