@@ -126,3 +126,23 @@ def test_enterprise_list_links_to_results(app_as: AppAs, demo: Demo) -> None:
     assert len(table) > 0
     links = table["Results"].dropna()
     assert links.str.fullmatch(r"/results\?assessment=\d+").all()
+
+
+def test_registry_page_renders_and_campaign_progress_shows_on_the_dashboard(
+    app_as: AppAs, demo: Demo, app_engine: Engine
+) -> None:
+    from assessment.analytics.registry import create_campaign
+
+    at = app_as(demo.users["prefecture"], page="app_pages/bureau/registry.py", lang="en")
+    assert not at.exception
+    assert [m.label for m in at.metric] == ["Registered enterprises"]
+    with Session(app_engine, expire_on_commit=False) as session:
+        bureau = session.get(User, demo.users["prefecture"].id)
+        assert bureau is not None
+        create_campaign(
+            session, actor=bureau, year=2025, name="Diagnosis drive", targets={demo.county: 40}
+        )
+    at = app_as(demo.users["prefecture"], page=DASHBOARD, lang="en")
+    assert not at.exception
+    markdown = " ".join(m.value for m in at.markdown)
+    assert "Campaign progress: Diagnosis drive (2025)" in markdown
