@@ -21,8 +21,12 @@ from assessment.analytics.dashboard import (
     work_point_names,
 )
 from assessment.analytics.export import to_csv, to_xlsx
+from assessment.db import session_scope
+from assessment.repo import audit
 from indicators.schema import Framework
 from ui.i18n import lang, t
+from ui.resources import engine
+from ui.state import actor
 
 SCALE = "RdYlGn"  # low = red: where to push
 
@@ -82,6 +86,8 @@ def downloads(chart: Chart) -> None:
         mime="text/csv",
         key=f"dash__csv_{chart.key}",
         icon=":material/download:",
+        on_click=record_download,
+        args=(chart.key, "csv"),
     )
     right.download_button(
         "XLSX",
@@ -90,7 +96,20 @@ def downloads(chart: Chart) -> None:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"dash__xlsx_{chart.key}",
         icon=":material/download:",
+        on_click=record_download,
+        args=(chart.key, "xlsx"),
     )
+
+
+def record_download(chart_key: str, fmt: str) -> None:
+    """Audit a chart download (every export is recorded)."""
+    with session_scope(engine()) as session:
+        audit.record_export(
+            session,
+            actor=actor(session),
+            what=f"dashboard.{chart_key}.{fmt}",
+            object_type="dashboard",
+        )
 
 
 def _number(value: float | None, unit: str) -> str:
