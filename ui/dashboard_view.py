@@ -173,9 +173,10 @@ def render_priority(priority: Priority | None, frameworks: dict[str, Framework])
                 for p in str(row.work_points).split(",")
                 if p
             )
+            line = t("- {name}（{fw}）：{score:.0f}/100", "- {name} ({fw}): {score:.0f}/100")
             items.append(
-                f"- {name}（{fw}）: {float(str(row.mean_score)):.0f}/100"
-                + (f" · {t('工作要点', 'work points')}: {points}" if points else "")
+                line.format(name=name, fw=fw, score=float(str(row.mean_score)))
+                + (t(" · 工作要点：{p}", " · work points: {p}").format(p=points) if points else "")
             )
         lines.append(
             t("最薄弱的指标（各体系最低一项）：", "Weakest indicators (lowest per framework):")
@@ -230,7 +231,7 @@ def tile_grid_figure(chart: Chart) -> go.Figure:
         colours.append("#d9d9d9" if hidden else sample_colorscale(SCALE, value / 100)[0])
         name = region_label(str(row.subregion))
         texts.append(f"{name}<br>{label if hidden else f'{value:.1f}'}")
-    tile = max(24, min(80, 380 // max(width, 1)))
+    tile = max(24, min(70, 280 // max(width, 1)))
     figure = go.Figure(
         go.Scatter(
             x=xs,

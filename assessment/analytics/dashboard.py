@@ -100,10 +100,13 @@ class Chart:
     unit_en: str
     frame: pd.DataFrame
     k: int
+    n_enterprises: int | None = None  # set where groups overlap (frameworks, years, indicators)
 
     @property
     def n_shown(self) -> int:
-        """Enterprises behind the groups that are shown (suppressed groups are not counted)."""
+        """Enterprises behind the figures shown (suppressed groups are not counted)."""
+        if self.n_enterprises is not None:
+            return self.n_enterprises
         shown = self.frame.loc[~self.frame["suppressed"], "n"]
         return int(shown.sum()) if len(shown) else 0
 
@@ -482,6 +485,8 @@ def level_distribution(
     hide_cum = data["at_or_above"] < k
     data["share_at_or_above"] = data["share_at_or_above"].astype(float).mask(hide_cum)
     data["at_or_above"] = data["at_or_above"].astype("Int64").mask(hide_cum)
+    totals = data.get("framework_total", pd.Series(dtype=float))
+    largest = int(totals.max()) if len(totals) and int(totals.max()) >= k else 0
     data = data.drop(columns=["framework_total"], errors="ignore")
     return Chart(
         "levels",
@@ -491,6 +496,7 @@ def level_distribution(
         "share of enterprises (%)",
         data,
         k,
+        n_enterprises=largest,
     )
 
 
@@ -559,8 +565,8 @@ def size_comparison(session: Session, actor: User, filters: Filters) -> Chart:
 
 
 def trend(session: Session, actor: User, filters: Filters, years: Sequence[int]) -> Chart:
-    """Mean Ronghe Index and enterprises with results per year."""
-    return _index_chart(
+    """Mean Ronghe Index and enterprises with results per year (n: the selected year's)."""
+    chart = _index_chart(
         session,
         actor,
         filters,
@@ -569,6 +575,8 @@ def trend(session: Session, actor: User, filters: Filters, years: Sequence[int])
         ("历年趋势（融合指数均值）", "Trend over years (mean Ronghe Index)"),
         years=years,
     )
+    this_year = chart.frame[(chart.frame["year"] == filters.year) & ~chart.frame["suppressed"]]
+    return replace(chart, n_enterprises=int(this_year["n"].sum()) if len(this_year) else 0)
 
 
 @functools.cache
@@ -612,6 +620,7 @@ def weakest_indicators(
     frame = frame.assign(mean_score=100.0 * frame["total"] / frame["n"].clip(lower=1))
     data = suppress(frame.drop(columns=["scored", "total"]), k, ["mean_score"])
     data = _with_indicator_info(data[~data["suppressed"]], frameworks)
+    overall_n = data.loc[data["industry"] == ALL, "n"]
     data = (
         data.sort_values(["industry", "mean_score"])
         .groupby("industry", sort=False)
@@ -626,6 +635,7 @@ def weakest_indicators(
         "mean indicator score (out of 100)",
         data,
         k,
+        n_enterprises=int(overall_n.max()) if len(overall_n) else 0,
     )
 
 
