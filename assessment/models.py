@@ -91,8 +91,8 @@ class EnterpriseUpdate(SQLModel):
 class Enterprise(EnterpriseBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     uscc: str = Field(max_length=18, unique=True)
-    # no FK: the reference table holds provinces and prefectures only, and an enterprise may sit
-    # in a county of a listed prefecture (checked by the repository)
+    # no FK: county codes change over time, and an enterprise may keep a county code that is
+    # not (or no longer) in the table if its prefecture is listed (checked by the repository)
     region_code: str = Field(max_length=6, index=True)
     industry_code: str = Field(max_length=8, foreign_key="industry.code", index=True)
     size_class: str | None = Field(default=None, max_length=16)
