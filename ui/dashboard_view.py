@@ -173,7 +173,9 @@ def render_priority(priority: Priority | None, frameworks: dict[str, Framework])
                 for p in str(row.work_points).split(",")
                 if p
             )
-            line = t("- {name}（{fw}）：{score:.0f}/100", "- {name} ({fw}): {score:.0f}/100")
+            line = t(
+                "- {name}（{fw}）：得分 {score:.0f}/100", "- {name} ({fw}): score {score:.0f}/100"
+            )
             items.append(
                 line.format(name=name, fw=fw, score=float(str(row.mean_score)))
                 + (t(" · 工作要点：{p}", " · work points: {p}").format(p=points) if points else "")
