@@ -159,3 +159,23 @@ def test_write_then_read_round_trips(data: DemoData, tmp_path: Path, fmt: str) -
 def test_generation_rejects_empty_requests() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         generate(enterprises=0, years=1, seed=1)
+
+
+def test_demo_set_up_gives_every_bureau_several_sub_regions_above_k() -> None:
+    from assessment.repo.demo_setup import with_county
+
+    data, county = with_county(generate(enterprises=300, years=1, seed=2026, frameworks={}))
+    again, county_again = with_county(generate(enterprises=300, years=1, seed=2026, frameworks={}))
+    assert county == county_again
+    pd.testing.assert_frame_equal(data.enterprises, again.enterprises)  # deterministic
+    codes = data.enterprises["region_code"]
+    assert county in set(regions()["code"])  # a real county, not an invented code
+
+    def groups_of_five(values: pd.Series) -> int:
+        return int((values.value_counts() >= 5).sum())
+
+    assert groups_of_five(codes.str[:2]) >= 3  # national: provinces
+    assert groups_of_five(codes[codes.str[:2] == county[:2]].str[:4]) >= 3  # province
+    assert groups_of_five(codes[codes.str[:4] == county[:4]]) >= 3  # prefecture: counties
+    moved = data.enterprises[codes.str[:4] == county[:4]]
+    assert moved["name"].str.startswith(moved["name"].iloc[0][:2]).all()  # renamed to the city
