@@ -7,8 +7,9 @@ indicators only.
 How the data are made:
 
 * region: a province by a rough share of China's manufacturing output (:data:`PROVINCE_WEIGHTS`),
-  then one of its prefectures uniformly; industry by a rough share of manufacturing
-  (:data:`INDUSTRY_WEIGHTS`); production type from the industry's default;
+  then one of its prefectures uniformly, then one of that prefecture's real GB/T 2260 counties
+  uniformly (the enterprise's region code is the county's); industry by a rough share of
+  manufacturing (:data:`INDUSTRY_WEIGHTS`); production type from the industry's default;
 * size: employees log-normal, revenue = employees × a log-normal revenue per head, so the two are
   correlated; the size class is derived by :func:`assessment.identity.size_classes`;
 * code: ``91`` + prefecture code + an 8-character organisation body (``MA…`` as issued since
@@ -239,7 +240,7 @@ def _enterprises(rng: np.random.Generator, n: int) -> pd.DataFrame:
     """The enterprise table (with the derived size class as an extra column)."""
     prefectures = _prefectures()
     place = rng.choice(len(prefectures), size=n, p=prefectures["weight"].to_numpy())
-    region_code = prefectures["code"].to_numpy()[place]
+    region_code = _counties_within(rng, prefectures["code"].to_numpy()[place])
     divisions = industries().set_index("code")
     codes = np.array(list(INDUSTRY_WEIGHTS))
     weights = np.array(list(INDUSTRY_WEIGHTS.values()))
@@ -265,6 +266,19 @@ def _enterprises(rng: np.random.Generator, n: int) -> pd.DataFrame:
     return firms
 
 
+def _counties_within(rng: np.random.Generator, prefecture_codes: TextArray) -> TextArray:
+    """A county of each prefecture, uniformly among its counties in the reference table."""
+    table = regions()
+    counties = table[table["level"] == "county"]
+    by_parent = counties.groupby("parent")["code"].agg(list).to_dict()
+    pick = rng.random(len(prefecture_codes))
+    chosen = [
+        by_parent[code][int(u * len(by_parent[code]))] if code in by_parent else code
+        for code, u in zip(prefecture_codes.tolist(), pick.tolist(), strict=True)
+    ]
+    return np.asarray(chosen, dtype="<U6")
+
+
 def _prefectures() -> pd.DataFrame:
     """Prefectures with a draw weight (province share spread evenly) and a short name."""
     table = regions()
@@ -279,6 +293,12 @@ def _prefectures() -> pd.DataFrame:
     own = prefectures["name_zh"].where(~direct, parent_name)
     prefectures["short_name"] = own.map(_short_place_name)
     return prefectures.reset_index(drop=True)
+
+
+def place_short_names() -> dict[str, str]:
+    """Prefecture code → the short city name company names start with (苏州市 → 苏州)."""
+    table = _prefectures()
+    return dict(zip(table["code"], table["short_name"], strict=True))
 
 
 def _short_place_name(name: str) -> str:

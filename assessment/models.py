@@ -93,8 +93,8 @@ class EnterpriseUpdate(SQLModel):
 class Enterprise(EnterpriseBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     uscc: str = Field(max_length=18, unique=True)
-    # no FK: the reference table holds provinces and prefectures only, and an enterprise may sit
-    # in a county of a listed prefecture (checked by the repository)
+    # no FK: county codes change over time, and an enterprise may keep a county code that is
+    # not (or no longer) in the table if its prefecture is listed (checked by the repository)
     region_code: str = Field(max_length=6, index=True)
     industry_code: str = Field(max_length=8, foreign_key="industry.code", index=True)
     size_class: str | None = Field(default=None, max_length=16)
@@ -254,6 +254,47 @@ class CertifiedResult(SQLModel, table=True):
     recorded_at: datetime = Field(default_factory=utcnow)
 
 
+# Dashboard summary (assessment/analytics/summary.py): counts and sums per group of enterprises,
+# kept current when results change, so regional dashboards never read every result row.
+class DashboardCell(SQLModel, table=True):
+    __tablename__ = "dashboard_cell"
+
+    # key in this order: a dashboard reads one grain, year and metric over a range of regions
+    grain: str = Field(primary_key=True, max_length=1)  # region kept: n province, p pref., c own
+    year: int = Field(primary_key=True)
+    metric: str = Field(primary_key=True, max_length=16)  # assessed / composite / level / indicator
+    region_code: str = Field(primary_key=True, max_length=6)
+    framework_id: str = Field(default="", primary_key=True, max_length=32)
+    item: str = Field(default="", primary_key=True, max_length=64)  # indicator id
+    bucket: int = Field(default=0, primary_key=True)  # composite 5-point bin, or level (-1: none)
+    industry_code: str = Field(primary_key=True, max_length=8)
+    size_class: str = Field(default="", primary_key=True, max_length=16)
+    above_size: bool = Field(default=False, primary_key=True)
+    production_type: str = Field(primary_key=True, max_length=16)
+    status: str = Field(primary_key=True, max_length=16)
+    n: int = 0  # enterprises (each by its newest assessment of the year)
+    scored: int = 0  # of them, with a value in ``total`` (composite / score)
+    total: float = 0.0  # sum of the value (composite index, score_100, indicator score 0–1)
+
+
+# Campaigns: a bureau's assessment drive for a year with target counts per sub-region
+class Campaign(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    region_code: str | None = Field(default=None, max_length=6, index=True)  # None: national
+    year: int
+    name: str = Field(min_length=1, max_length=200)
+    created_by: int | None = Field(default=None, foreign_key="app_user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CampaignTarget(SQLModel, table=True):
+    __tablename__ = "campaign_target"
+
+    campaign_id: int = Field(foreign_key="campaign.id", primary_key=True)
+    region_code: str = Field(primary_key=True, max_length=6)  # a sub-region of the campaign's
+    target: int = Field(ge=0)
+
+
 # Audit log (append-only: the repository has no update or delete function for it)
 class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
@@ -314,9 +355,12 @@ __all__ = [
     "Assessment",
     "AuditEvent",
     "AuthSession",
+    "Campaign",
+    "CampaignTarget",
     "CertifiedResult",
     "CompositeResult",
     "ConsultantAssignment",
+    "DashboardCell",
     "DraftPosition",
     "Enterprise",
     "EnterpriseCreate",

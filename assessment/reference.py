@@ -260,6 +260,12 @@ def descendants(code: str) -> list[str]:
     return [other for other in _region_index(REGIONS_FILE) if other != code and within(other, code)]
 
 
+def children(code: str) -> list[str]:
+    """Codes in the table whose parent is ``code`` (a province's prefectures, a prefecture's
+    counties), in table order."""
+    return [other for other, row in _region_index(REGIONS_FILE).items() if row.parent == code]
+
+
 def macro_region_name(macro_region: MacroRegion | str, lang: Lang = "zh") -> str:
     """The display name of a macro-region."""
     return MACRO_REGION_NAMES[MacroRegion(macro_region)].get(lang)
@@ -275,7 +281,7 @@ def industry(code: str) -> Industry:
 
 
 def regions(path: Path | None = None) -> pd.DataFrame:
-    """All regions (provinces and prefectures) as a frame with :data:`REGION_COLUMNS`."""
+    """All regions (provinces, prefectures and counties) as a frame with :data:`REGION_COLUMNS`."""
     rows = _region_index(path or REGIONS_FILE).values()
     return pd.DataFrame([row.model_dump(mode="json") for row in rows], columns=REGION_COLUMNS)
 
@@ -416,6 +422,7 @@ __all__ = [
     "SizeClass",
     "SizeThresholds",
     "UnknownCode",
+    "children",
     "code_level",
     "code_prefix",
     "descendants",

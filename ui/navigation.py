@@ -126,6 +126,42 @@ PAGES: tuple[PageSpec, ...] = (
         "enterprise",
     ),
     # bureau pages
+    PageSpec(
+        "app_pages/bureau/dashboard.py",
+        "dashboard",
+        "区域看板",
+        "Regional dashboard",
+        ":material/monitoring:",
+        frozenset({"bureau", "admin"}),
+        "bureau",
+    ),
+    PageSpec(
+        "app_pages/bureau/enterprises.py",
+        "bureau-enterprises",
+        "辖区企业",
+        "Enterprises",
+        ":material/factory:",
+        frozenset({"bureau", "admin"}),
+        "bureau",
+    ),
+    PageSpec(
+        "app_pages/bureau/registry.py",
+        "registry",
+        "名录与活动",
+        "Registry and campaigns",
+        ":material/assignment:",
+        frozenset({"bureau", "admin"}),
+        "bureau",
+    ),
+    PageSpec(
+        "app_pages/bureau/review.py",
+        "review",
+        "审核",
+        "Review",
+        ":material/fact_check:",
+        frozenset({"bureau", "admin"}),
+        "bureau",
+    ),
     # consultant pages
     PageSpec(
         "app_pages/consultant_portfolio.py",

@@ -73,6 +73,7 @@ def run_init(args: argparse.Namespace) -> int:
         with Session(engine) as session:
             regions, industries = sync_reference_data(session)
             empty = session.exec(select(func.count()).select_from(Enterprise)).one() == 0
+            _fill_summary(session)
         _say(
             f"数据库已就绪 / database ready: {engine.url.render_as_string(hide_password=True)} "
             f"({regions} regions, {industries} industries)"
@@ -86,6 +87,19 @@ def run_init(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     return 0
+
+
+def _fill_summary(session: Session) -> None:
+    """Build the dashboard summary of a database migrated from before it existed."""
+    from assessment.analytics.summary import rebuild_summary
+    from assessment.models import Assessment, DashboardCell
+
+    cells = session.exec(select(func.count()).select_from(DashboardCell)).one()
+    assessments = session.exec(select(func.count()).select_from(Assessment)).one()
+    if assessments and not cells:
+        rows = rebuild_summary(session)
+        session.commit()
+        _say(f"仪表板汇总已建立 / dashboard summary built: {rows} cells")
 
 
 def _load_demo(engine: Any, args: argparse.Namespace, accounts_file: Path) -> None:

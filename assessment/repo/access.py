@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import ColumnElement, and_, false, true
 from sqlmodel import Session, col, select
 
@@ -32,6 +34,12 @@ def jurisdiction_prefix(region_code: str) -> str:
 def region_condition(region_code: str) -> ColumnElement[bool]:
     """SQL condition: ``Enterprise.region_code`` lies within ``region_code``; ValidationFailed
     for a string that is not a 6-digit region code."""
+    return code_range(col(Enterprise.region_code), region_code)
+
+
+def code_range(column: Any, region_code: str) -> ColumnElement[bool]:
+    """SQL condition: the region code in ``column`` lies within ``region_code`` (any table);
+    ValidationFailed for a string that is not a 6-digit region code."""
     try:
         prefix = jurisdiction_prefix(region_code)
     except (ValueError, TypeError) as exc:
@@ -40,7 +48,6 @@ def region_condition(region_code: str) -> ColumnElement[bool]:
             f"“{shown}”不是 6 位行政区划代码。", f"'{shown}' is not a 6-digit region code."
         ) from exc
     upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)  # "3201" → "3202": a half-open range
-    column = col(Enterprise.region_code)
     return and_(column >= prefix, column < upper)
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from assessment import columns as C
+from assessment.analytics.summary import rebuild_summary, refresh_summary
 from assessment.models import (
     EDITABLE_STATUSES,
     REVIEWABLE_STATUSES,
@@ -217,6 +218,7 @@ def create_assessment(
         object_ids=[assessment.id],
         detail={"enterprise_id": enterprise_id, "year": year, "frameworks": versions},
     )
+    refresh_summary(session, assessment_ids=[stored_id(assessment.id)])
     session.commit()
     session.refresh(assessment)
     return assessment
@@ -450,6 +452,7 @@ def submit_assessment(
             object_ids=[assessment_id],
             detail={"version": version, "resubmitted": resubmit},
         )
+        refresh_summary(session, assessment_ids=[assessment_id])
         session.commit()
     except BaseException:
         session.rollback()
@@ -501,6 +504,7 @@ def review_assessment(
             object_ids=[assessment_id],
             detail={"comment": comment},
         )
+        refresh_summary(session, assessment_ids=[assessment_id])
         session.commit()
     except BaseException:
         session.rollback()
@@ -539,6 +543,7 @@ def rescore_assessments(
         session.commit()
         done += len(batch)
         last_id = stored_id(batch[-1].id)
+    rebuild_summary(session)
     audit.record(
         session,
         actor=actor,

@@ -1,5 +1,6 @@
-"""Demo set-up for ``ronghe init-db --demo-if-empty``: a demo data set with a county, and one
-account per role whose scope contains demo enterprises. Passwords are random, shown once."""
+"""Demo set-up for ``ronghe init-db --demo-if-empty``: a demo data set concentrated in one
+province so that every demo bureau sees several sub-regions, and one account per role whose
+scope contains demo enterprises. Passwords are random, shown once."""
 
 from __future__ import annotations
 
@@ -31,15 +32,55 @@ class DemoAccount:
     scope: str  # e.g. a region code, a credit code, "all"
 
 
+# Shares of all demo enterprises moved into the focus province: its busiest prefecture (spread
+# unevenly over up to five of its real counties, so they can be compared) and three more.
+FOCUS_COUNTY_SHARES = (0.12, 0.08, 0.06, 0.05, 0.04)
+OTHER_PREFECTURE_SHARE = 0.05
+OTHER_PREFECTURES = 3
+
+
 def with_county(data: DemoData) -> tuple[DemoData, str]:
-    """Move a third of the busiest prefecture's enterprises into one of its counties (``XXYY02``)
-    so a county bureau has something to see; returns the data and the county code."""
+    """Concentrate the demo in its busiest province: move every ``k``-th enterprise into real
+    counties of that province's busiest prefecture (uneven shares, so the counties differ) and of
+    three more of its prefectures; company names take their new city's name. Deterministic.
+
+    Returns the data and the focus county (the first, busiest county of the focus prefecture).
+    """
+    from assessment import reference
+    from assessment.demo import place_short_names
+
     firms = data.enterprises.copy()
-    prefecture = str(firms[C.REGION_CODE].astype(str).value_counts().index[0])
-    county = prefecture[:4] + "02"
-    rows = firms.index[firms[C.REGION_CODE].astype(str) == prefecture]
-    firms.loc[rows[: max(1, len(rows) // 3)], C.REGION_CODE] = county
-    return replace(data, enterprises=firms), county
+    codes = firms[C.REGION_CODE].astype(str)
+    province = str(codes.str[:2].value_counts().sort_index().idxmax())
+    prefectures = [
+        code
+        for code in codes[codes.str[:2] == province].str[:4].value_counts().index
+        if reference.descendants(code + "00")
+    ]
+    plan: list[tuple[str, float]] = []
+    focus_counties = reference.descendants(prefectures[0] + "00")[: len(FOCUS_COUNTY_SHARES)]
+    plan += list(zip(focus_counties, FOCUS_COUNTY_SHARES, strict=False))
+    for prefecture in prefectures[1 : 1 + OTHER_PREFECTURES]:
+        counties = reference.descendants(prefecture + "00")
+        plan += [(county, OTHER_PREFECTURE_SHARE / len(counties[:3])) for county in counties[:3]]
+    # firms of the commonest industries first, grouped by industry: the counties get distinct
+    # industry mixes (as real counties do), so industry × county groups reach the k threshold
+    outside = firms[~codes.str.startswith(province)]
+    rank = outside[C.INDUSTRY_CODE].map(outside[C.INDUSTRY_CODE].value_counts())
+    movable = list(
+        outside.assign(_rank=-rank).sort_values(["_rank", C.INDUSTRY_CODE], kind="stable").index
+    )
+    short = place_short_names()
+    start = 0
+    for county, share in plan:
+        take = movable[start : start + max(5, round(share * len(firms)))]
+        start += len(take)
+        for row in take:
+            old = short.get(codes[row][:4] + "00", "")
+            name = str(firms.at[row, C.NAME])
+            firms.at[row, C.NAME] = short[county[:4] + "00"] + name.removeprefix(old)
+            firms.at[row, C.REGION_CODE] = county
+    return replace(data, enterprises=firms), focus_counties[0]
 
 
 def create_demo_accounts(session: Session, *, county: str) -> list[DemoAccount]:

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from assessment import identity, reference, validation
 from assessment.models import (
+    Assessment,
     ConsultantAssignment,
     Enterprise,
     EnterpriseCreate,
@@ -172,6 +173,15 @@ def update_enterprise(
         changes["industry_code"] = check_industry_code(changes["industry_code"])
     merged = {**enterprise.model_dump(), **changes}
     changes.update(_derive(merged))
+    from assessment.analytics.summary import refresh_summary, summary_keys
+
+    assessment_ids = [
+        stored_id(a)
+        for a in session.exec(
+            select(col(Assessment.id)).where(col(Assessment.enterprise_id) == enterprise_id)
+        ).all()
+    ]
+    old_groups = summary_keys(session, assessment_ids)  # its dashboard groups before the change
     before = {key: getattr(enterprise, key) for key in changes}
     claimed = session.execute(
         update(Enterprise)
@@ -191,6 +201,8 @@ def update_enterprise(
         object_ids=[enterprise_id],
         detail={"before": before, "after": {k: changes[k] for k in before}},
     )
+    session.flush()
+    refresh_summary(session, assessment_ids=assessment_ids, keys=old_groups)
     session.commit()
     session.refresh(enterprise)
     return enterprise

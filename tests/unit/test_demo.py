@@ -54,8 +54,12 @@ def test_credit_codes_are_valid_unique_and_carry_the_region(data: DemoData) -> N
 
 def test_regions_and_industries_are_real_codes(data: DemoData) -> None:
     table = regions()
-    prefectures = set(table.loc[table["level"] == "prefecture", "code"])
-    assert set(data.enterprises["region_code"]) <= prefectures
+    counties = table.loc[table["level"] == "county"].set_index("code")["parent"]
+    placed = data.enterprises["region_code"]
+    # real GB/T 2260 counties, or a city that has none (东莞, 中山, 嘉峪关, 儋州)
+    childless = set(table.loc[table["level"] == "prefecture", "code"]) - set(counties)
+    assert set(placed) <= set(counties.index) | childless
+    assert placed.str[:4].nunique() < placed.nunique()  # several counties of one prefecture
     assert set(PROVINCE_WEIGHTS) == set(table.loc[table["level"] == "province", "code"].str[:2])
     divisions = industries().set_index("code")
     assert set(data.enterprises["industry_code"]) <= set(divisions.index)
@@ -155,3 +159,23 @@ def test_write_then_read_round_trips(data: DemoData, tmp_path: Path, fmt: str) -
 def test_generation_rejects_empty_requests() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         generate(enterprises=0, years=1, seed=1)
+
+
+def test_demo_set_up_gives_every_bureau_several_sub_regions_above_k() -> None:
+    from assessment.repo.demo_setup import with_county
+
+    data, county = with_county(generate(enterprises=300, years=1, seed=2026, frameworks={}))
+    again, county_again = with_county(generate(enterprises=300, years=1, seed=2026, frameworks={}))
+    assert county == county_again
+    pd.testing.assert_frame_equal(data.enterprises, again.enterprises)  # deterministic
+    codes = data.enterprises["region_code"]
+    assert county in set(regions()["code"])  # a real county, not an invented code
+
+    def groups_of_five(values: pd.Series) -> int:
+        return int((values.value_counts() >= 5).sum())
+
+    assert groups_of_five(codes.str[:2]) >= 3  # national: provinces
+    assert groups_of_five(codes[codes.str[:2] == county[:2]].str[:4]) >= 3  # province
+    assert groups_of_five(codes[codes.str[:4] == county[:4]]) >= 3  # prefecture: counties
+    moved = data.enterprises[codes.str[:4] == county[:4]]
+    assert moved["name"].str.startswith(moved["name"].iloc[0][:2]).all()  # renamed to the city
