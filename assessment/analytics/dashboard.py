@@ -22,8 +22,6 @@ Definitions (also shown on the page):
 
 from __future__ import annotations
 
-import csv
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -36,6 +34,7 @@ from sqlmodel import Session, col
 
 from assessment import reference
 from assessment.analytics.summary import ASSESSED, COMPOSITE, COMPOSITE_BIN, INDICATOR, LEVEL
+from assessment.composite import index_name
 from assessment.models import (
     CertifiedResult,
     DashboardCell,
@@ -47,18 +46,16 @@ from assessment.models import (
 from assessment.repo.access import code_range, require_role, scope_condition
 from assessment.repo.errors import ValidationFailed
 from assessment.settings import get_settings
+from assessment.work_points import work_points
 from indicators.schema import Framework
 
 RESULT_STATUSES = (Status.SUBMITTED.value, Status.RESUBMITTED.value, Status.VERIFIED.value)
 CDO_FRAMEWORK = "cdo"
 CERTIFIED_KINDS = {"dcmm": "dcmm_certificate", "gbt23001": "gbt23001_grade"}
-INDEX_NAME = ("融合指数", "Ronghe Index")
-INDEX_NOTE = (
-    "融合平台自有的综合测度，由各体系的结果按换算表加权得出，不是工业和信息化部发布的两化融合发展指数。",
-    "Ronghe's own composite measure, weighted from each framework's result through the "
-    "conversion table; not MIIT's official integration development index (两化融合发展指数).",
-)
-WORK_POINTS_FILE = reference.DATA_DIR / "work_points.csv"
+_name, _note = index_name()  # the crosswalk data names and explains the index (融合指数)
+assert _note is not None, "the default crosswalk must explain the Ronghe Index"
+INDEX_NAME = (_name.zh, _name.en)
+INDEX_NOTE = (_note.zh, _note.en)
 WEAKEST_PER_INDUSTRY = 3
 ALL = "all"
 
@@ -579,11 +576,9 @@ def trend(session: Session, actor: User, filters: Filters, years: Sequence[int])
     return replace(chart, n_enterprises=int(this_year["n"].sum()) if len(this_year) else 0)
 
 
-@functools.cache
 def work_point_names() -> dict[str, tuple[str, str]]:
     """``wp6`` → (zh, en) short names of the 2025 work-points measures."""
-    with WORK_POINTS_FILE.open(encoding="utf-8", newline="") as handle:
-        return {r["id"]: (r["name_zh"], r["name_en"]) for r in csv.DictReader(handle)}
+    return {key: (name.zh, name.en) for key, name in work_points().items()}
 
 
 def weakest_indicators(

@@ -26,6 +26,7 @@ from sqlmodel import SQLModel, col
 
 from assessment import columns as C
 from assessment import identity
+from assessment.analytics.summary import rebuild_summary
 from assessment.models import (
     Answer,
     Assessment,
@@ -36,7 +37,6 @@ from assessment.models import (
     Status,
     utcnow,
 )
-from assessment.analytics.summary import rebuild_summary
 from assessment.repo.errors import ValidationFailed
 from assessment.repo.results import (
     FRAMEWORK_VERSION,

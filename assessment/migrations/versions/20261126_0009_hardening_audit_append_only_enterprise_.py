@@ -8,7 +8,7 @@
 * usernames are stored lower-case (``accounts.normalise_username``; a clash stops the upgrade).
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-26 13:26:13.515956
 """
 
@@ -22,7 +22,7 @@ import assessment.models  # noqa: F401  (registers the tables)
 from assessment import append_only, length_checks
 
 revision: str = "0009"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
