@@ -56,6 +56,8 @@ ACTIONS: dict[str, Label] = {
     "assessment.note": Label("保存佐证说明", "Evidence note saved"),
     "evidence.add": Label("上传佐证文件", "Evidence file uploaded"),
     "evidence.remove": Label("删除佐证文件", "Evidence file removed"),
+    "campaign.create": Label("发起评估工作", "Assessment campaign opened"),
+    "registry.import": Label("上传辖区企业名录", "Registry of enterprises uploaded"),
     "penalty_case.create": Label("保存处罚裁量计算", "Penalty calculation saved"),
     "penalty_case.update": Label("更新处罚裁量计算", "Penalty calculation updated"),
 }

@@ -173,7 +173,7 @@ def test_admin_moves_a_bureau(app_as: AppAs, app_engine: Engine, admin: User) ->
     at.button(key="admin_jurisdictions__save").click().run()
     assert not at.exception
     assert stored(app_engine, "js").region_code == "320506"
-    assert column(at, "Jurisdiction") == ["county in Suzhou · 320506"]
+    assert column(at, "Jurisdiction") == ["Wuzhong District · 320506"]
 
 
 def test_reference_data_page(app_as: AppAs, admin: User) -> None:

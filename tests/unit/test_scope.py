@@ -12,7 +12,8 @@ from assessment.repo.scope import region_names
     [
         ("320500", ("苏州市", "Suzhou")),
         ("320000", ("江苏省", "Jiangsu")),
-        ("330902", ("舟山市下辖区县", "county in Zhoushan")),
+        ("330902", ("定海区", "Dinghai District")),
+        ("330999", ("舟山市下辖区县", "county in Zhoushan")),  # a code the reference lacks
     ],
 )
 def test_a_bureau_scope_is_named_by_its_region(code: str, names: tuple[str, str]) -> None:

@@ -65,7 +65,7 @@ def server(tmp_path: Path) -> Iterator[str]:
     port = _free_port()
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+            sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"),
             "--server.headless", "true", "--server.port", str(port),
             "--browser.gatherUsageStats", "false",
         ],
@@ -101,7 +101,7 @@ def test_prefecture_bureau_sees_the_lagging_county_at_1280x800(server: str, tmp_
             page.locator("input[type=text]").first.fill("pref-bureau")
             page.locator("input[type=password]").fill(PASSWORD)
             page.keyboard.press("Enter")
-            page.get_by_role("link", name="区域看板").click(timeout=30_000)
+            page.get_by_role("link", name="区域看板").first.click(timeout=30_000)
             page.wait_for_selector("[data-testid=stPlotlyChart]", timeout=60_000)
             box = page.get_by_text("融合指数最低的下级区域")
             box.wait_for(timeout=30_000)
