@@ -38,7 +38,7 @@ typecheck: $(STAMP) ## mypy (strict on indicators/ and assessment/)
 	$(BIN)/mypy
 
 pytest: $(STAMP) ## the test suite; "no tests collected" is a failure, never a pass
-	@$(BIN)/pytest -p no:cacheprovider; status=$$?; \
+	@$(BIN)/pytest -p no:cacheprovider -n auto; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing on purpose"; exit 1; fi; \
 	exit $$status
 
