@@ -112,7 +112,7 @@ def results_report(
     composite = _composite(results, crosswalk)
     common = to_common_scale(_crosswalked(results, crosswalk), crosswalk).set_index(C.FRAMEWORK_ID)
     provisional = Status(assessment.status) not in RESULT_STATUSES
-    year_peers = _PeerQuery(session, assessment, enterprise, k)
+    year_peers = PeerQuery(session, assessment, enterprise, k)
     cards = []
     for _, row in results.iterrows():
         framework_id = str(row[C.FRAMEWORK_ID])
@@ -225,7 +225,7 @@ def _card(
 # ----------------------------------------------------------------------------- peers
 
 
-class _PeerQuery:
+class PeerQuery:
     """Peer percentiles of one assessment, computed in the database without reading any peer's
     identity: per widening step of :mod:`assessment.peers` (prefecture, province, nation,
     nation_industry, nation_all) one conditional count of peers below, equal and in total, for

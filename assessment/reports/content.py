@@ -13,16 +13,15 @@ from typing import Any, Final
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from assessment import columns as C
 from assessment import reference
 from assessment.composite import equivalence_text, index_name
 from assessment.diagnosis import diagnose
-from assessment.models import Assessment, CompositeResult, Enterprise, User
-from assessment.peers import DEFAULT_K, SIZE_CLASS, group_name, peer_percentile_of
-from assessment.repo.access import readable_enterprise, stored_id
+from assessment.models import Assessment, Enterprise, User
+from assessment.peers import DEFAULT_K, SUPPRESSED, group_name
+from assessment.repo.access import readable_enterprise
 from assessment.repo.assessments import get_answers, get_assessment
 from assessment.repo.results import (
     DIMENSION_SCORES,
@@ -30,6 +29,7 @@ from assessment.repo.results import (
     compute_composite,
     compute_results,
 )
+from assessment.results_report import PeerQuery
 from indicators.crosswalk import load_crosswalk
 from indicators.loader import CATALOGUE_ORDER, load_framework
 from indicators.schema import Text
@@ -261,34 +261,13 @@ def _peers(
     composite: float | None,
     k: int,
 ) -> Peers:
-    """Percentile of the composite among the same year's stored composites (all enterprises,
-    only the percentile leaves this function; groups below ``k`` are suppressed)."""
-    rows = session.execute(
-        select(
-            col(CompositeResult.assessment_id),
-            col(CompositeResult.composite),
-            col(Enterprise.industry_code),
-            col(Enterprise.size_class),
-            col(Enterprise.region_code),
-        )
-        .join(Assessment, col(Assessment.id) == col(CompositeResult.assessment_id))
-        .join(Enterprise, col(Enterprise.id) == col(Assessment.enterprise_id))
-        .where(col(Assessment.year) == assessment.year, col(Assessment.status) != "draft")
-    ).all()
-    me = str(stored_id(assessment.id))
-    scores = pd.DataFrame(
-        [(str(r[0]), r[1], r[2], r[3], r[4]) for r in rows if str(r[0]) != me],
-        columns=[C.ASSESSMENT_ID, C.COMPOSITE, C.INDUSTRY_CODE, SIZE_CLASS, C.REGION_CODE],
-    )
-    own = pd.DataFrame(
-        [[me, composite, enterprise.industry_code, enterprise.size_class, enterprise.region_code]],
-        columns=scores.columns,
-    )
-    scores = pd.concat([scores, own], ignore_index=True) if len(scores) else own
-    scores[C.COMPOSITE] = pd.to_numeric(scores[C.COMPOSITE], errors="coerce")
-    found = peer_percentile_of(me, scores, k=k, score=C.COMPOSITE)
+    """Percentile of the composite among the same year's submitted results, counted in the
+    database (the results page's query: only counts leave it; groups below ``k`` are
+    suppressed)."""
+    found = PeerQuery(session, assessment, enterprise, k).composite(composite)
+    group = found.group if found is not None else SUPPRESSED
     return Peers(
-        percentile=found.percentile,
-        group=Text(zh=group_name(found.group, "zh"), en=group_name(found.group, "en")),
-        count=found.count,
+        percentile=found.percentile if found is not None else None,
+        group=Text(zh=group_name(group, "zh"), en=group_name(group, "en")),
+        count=found.count if found is not None else 0,
     )
