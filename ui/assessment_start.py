@@ -90,6 +90,7 @@ def _new_assessment(session: Session, user: User, enterprise_id: int) -> None:
         default=[r.framework_id for r in recommended],
         format_func=lambda f: catalogue[f].title.get(lg),
         key=f"assess__frameworks__{enterprise_id}__{lg}",
+        placeholder=t("请选择", "Choose"),
     )
     if st.button(t("开始评估", "Start"), type="primary", key="assess__start"):
         try:
