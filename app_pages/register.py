@@ -78,7 +78,7 @@ if submitted:
         if not value
     ]
     if missing:
-        st.error(t("请填写：", "Please fill in: ") + ", ".join(missing))
+        st.error(t("请填写：", "Please fill in: ") + t("、", ", ").join(missing))
     elif password != repeat:
         st.error(t("两次输入的密码不一致。", "The two passwords differ."))
     else:

@@ -42,7 +42,9 @@ def render_start(session: Session, user: User) -> None:
             left, middle, right = st.columns([2, 1, 1])
             left.markdown(
                 f"**{row.year}** · {status_label(row.status)} · "
-                + ", ".join(frameworks()[f].short_title.get(lang()) for f in row.framework_versions)
+                + t("、", ", ").join(
+                    frameworks()[f].short_title.get(lang()) for f in row.framework_versions
+                )
             )
             middle.page_link(
                 PAGE,

@@ -330,3 +330,19 @@ def test_data_security_results_link_the_penalty_calculator_with_their_provisions
     assert violation["fines"]
     assert all(fine["kind"] == "amount" for fine in violation["fines"])
     assert any("数据安全法" in fine["law"] for fine in violation["fines"])
+
+
+def test_the_assessment_list_joins_framework_names_the_chinese_way(app_as, app_engine) -> None:
+    _, user = enterprise_user(app_engine)
+    with Session(app_engine, expire_on_commit=False) as session:
+        create_assessment(
+            session,
+            actor=user,
+            enterprise_id=user.enterprise_id,
+            year=2025,
+            frameworks=["sme", "dcmm"],
+        )
+    at = app_as(user, page="app_pages/assessment.py", lang="zh")
+    assert not at.exception
+    rows = [m.value for m in at.markdown if m.value.startswith("**2025**")]
+    assert rows == ["**2025** · 草稿 · 中小企业数字化水平、数据管理能力成熟度（DCMM）"], rows
