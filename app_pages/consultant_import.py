@@ -21,6 +21,7 @@ chosen = st.multiselect(
         catalogue[f].short_title.en if lang() == "en" else catalogue[f].short_title.zh
     ),
     key="import__frameworks",
+    placeholder=t("请选择", "Choose"),
 )
 if chosen:
     st.download_button(

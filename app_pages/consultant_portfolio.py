@@ -34,6 +34,7 @@ chosen = st.multiselect(
     options=list(labels),
     format_func=lambda a: labels[a],
     key="portfolio__chosen",
+    placeholder=t("请选择", "Choose"),
 )
 pdf_col, xlsx_col, scores_col = st.columns(3)
 if pdf_col.button(

@@ -18,7 +18,7 @@ from ui.enterprise_forms import (
     render_size,
     size_label,
 )
-from ui.i18n import lang, t
+from ui.i18n import join_list, lang, t
 from ui.resources import engine
 from ui.state import actor
 
@@ -37,8 +37,8 @@ with session_scope(engine()) as session:
 saved = st.session_state.pop("profile__saved", None)
 if saved:
     message = t("已保存：{f}（已记入审计日志）。", "Saved: {f} (recorded in the audit log).")
-    st.success(message.format(f=", ".join(saved)))
-    st.toast(message.format(f=", ".join(saved)))
+    st.success(message.format(f=join_list(saved)))
+    st.toast(message.format(f=join_list(saved)))
 if enterprise.confirmed_at is None:
     st.warning(
         t(

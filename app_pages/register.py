@@ -14,7 +14,7 @@ from ui.enterprise_forms import (
     render_size,
     uscc_input,
 )
-from ui.i18n import lang, t
+from ui.i18n import join_list, lang, t
 from ui.resources import engine
 from ui.signin import redirect_with_grant
 
@@ -78,7 +78,7 @@ if submitted:
         if not value
     ]
     if missing:
-        st.error(t("请填写：", "Please fill in: ") + ", ".join(missing))
+        st.error(t("请填写：", "Please fill in: ") + join_list(missing))
     elif password != repeat:
         st.error(t("两次输入的密码不一致。", "The two passwords differ."))
     else:

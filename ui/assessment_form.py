@@ -394,7 +394,9 @@ def _answer_widget(
         stored_number = None if answer in (None, NA) else float(answer)
         _show_stored(widget, stored_number, ("answer", framework.id, indicator.id))
         st.number_input(
-            t("回答", "Answer") + (f"（{unit}）" if unit else ""),
+            t("回答（{unit}）", "Answer ({unit})").format(unit=unit)
+            if unit
+            else t("回答", "Answer"),
             value=None,
             min_value=0.0,
             max_value=100.0 if kind is AnswerType.PERCENT else None,

@@ -55,7 +55,15 @@ def current_position(
     position = None
     if query != st.session_state.get("assess__query"):
         position = _from_query(catalogue)
-        if position is not None:
+        if (  # the URL names only the framework (a reload): resume where the user was in it
+            position is not None
+            and position.indicator_id is None
+            and _valid(remembered, catalogue)
+            and remembered is not None
+            and remembered.framework_id == position.framework_id
+        ):
+            position = remembered
+        elif position is not None:
             _remember(assessment_id, position)
     if position is None and held and held[0] == assessment_id:
         position = held[1]

@@ -12,7 +12,7 @@ from assessment.repo.assessments import create_assessment, list_assessments
 from assessment.repo.enterprises import get_enterprise, list_enterprises
 from assessment.repo.errors import RepositoryError
 from ui.assessment_form import status_label
-from ui.i18n import lang, t
+from ui.i18n import join_list, lang, t
 from ui.resources import frameworks
 
 PAGE = "app_pages/assessment.py"
@@ -42,7 +42,7 @@ def render_start(session: Session, user: User) -> None:
             left, middle, right = st.columns([2, 1, 1])
             left.markdown(
                 f"**{row.year}** · {status_label(row.status)} · "
-                + ", ".join(frameworks()[f].short_title.get(lang()) for f in row.framework_versions)
+                + join_list(frameworks()[f].short_title.get(lang()) for f in row.framework_versions)
             )
             middle.page_link(
                 PAGE,
@@ -90,6 +90,7 @@ def _new_assessment(session: Session, user: User, enterprise_id: int) -> None:
         default=[r.framework_id for r in recommended],
         format_func=lambda f: catalogue[f].title.get(lg),
         key=f"assess__frameworks__{enterprise_id}__{lg}",
+        placeholder=t("请选择", "Choose"),
     )
     if st.button(t("开始评估", "Start"), type="primary", key="assess__start"):
         try:

@@ -11,6 +11,7 @@ from assessment.exchange.importing import ImportCheck, issues_frame, issues_work
 from assessment.exchange.reading import Issue, ParsedImport
 from assessment.reports.content import STATUS_NAMES
 from ui.i18n import lang, t
+from ui.resources import frameworks
 
 
 @st.cache_data(show_spinner=False)
@@ -47,8 +48,12 @@ def render_portfolio(table: pd.DataFrame) -> None:
             t("结果", "Results"), display_text=t("查看", "Open")
         ),
     }
+    catalogue = frameworks()
     for column in levels:
-        config[column] = t("{f} 等级", "{f} level").format(f=column.removesuffix("_level"))
+        framework_id = column.removesuffix("_level")
+        known = catalogue.get(framework_id)
+        name = known.short_title.get(lang()) if known else framework_id
+        config[column] = t("{f} 等级", "{f} level").format(f=name)
     st.dataframe(
         shown[[c for c in columns if c in shown.columns]],
         column_config=config,

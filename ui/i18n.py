@@ -4,7 +4,7 @@ every call)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import streamlit as st
 
@@ -32,3 +32,8 @@ def language_switch(on_change: Callable[[], None] | None = None) -> None:
         horizontal=True,
         on_change=on_change,
     )
+
+
+def join_list(items: Iterable[str]) -> str:
+    """Items joined the way the current language lists them: 、 in Chinese, ", " in English."""
+    return (", " if lang() == "en" else "、").join(items)

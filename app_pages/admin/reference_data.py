@@ -34,13 +34,13 @@ st.dataframe(
         [
             {
                 t("文件", "File"): f"data/reference/{f.name}",
-                t("行数", "Rows"): f.rows if f.rows else "—",
+                t("行数", "Rows"): f.rows or None,  # None shows as an empty cell
                 t("大小（字节）", "Size (bytes)"): f.size_bytes,
                 "SHA-256": f.sha256,
             }
             for f in status.files
         ]
-    ),
+    ).astype({t("行数", "Rows"): "Int64"}),
     hide_index=True,
     width="stretch",
 )

@@ -6,9 +6,12 @@ import io
 import multiprocessing
 import os
 import re
+import sys
+import types
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import Final, Literal
 
 from sqlmodel import Session, col, select
@@ -61,6 +64,20 @@ def render_report(
     return _file(report_content(session, actor=actor, assessment_id=assessment_id), fmt, lang)
 
 
+@contextmanager
+def _bare_main() -> Iterator[None]:
+    """A spawned worker re-runs its parent's ``__main__`` file before its first task. Under
+    ``streamlit run`` that file is the app script: each worker would run the whole app and die
+    (BrokenProcessPool). The workers need only importable modules, so they start while
+    ``__main__`` is a bare module."""
+    saved = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = saved
+
+
 def _render_all(
     session: Session, actor: User, ids: Sequence[int], fmt: Format, lang: str
 ) -> list[tuple[str, bytes]]:
@@ -73,6 +90,10 @@ def _render_all(
         ]
     context = multiprocessing.get_context("spawn")  # no fork of a threaded server process
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        with _bare_main():  # start every worker now, while __main__ is bare
+            started = [pool.submit(os.getpid) for _ in range(workers)]
+        for future in started:
+            future.result()
         futures = [
             pool.submit(_file, report_content(session, actor=actor, assessment_id=i), fmt, lang)
             for i in ids

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -118,6 +119,29 @@ def test_several_reports_come_as_one_audited_zip(
     assert all(n.endswith(".pdf") for n in names)
     events = session.exec(select(AuditEvent).where(AuditEvent.action == "export")).all()
     assert events[-1].detail["what"] == "report.pdf"
+
+
+def test_worker_processes_do_not_rerun_a_served_app_script(
+    session: Session, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Under ``streamlit run`` the app script is ``__main__``; spawned workers used to re-run it
+    and the bulk export died with BrokenProcessPool."""
+    import types
+
+    import assessment.reports.bundle as bundle
+
+    script = tmp_path / "served_app.py"
+    script.write_text("raise SystemExit('the app script ran in a worker')\n")
+    served = types.ModuleType("__main__")
+    served.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", served)
+    monkeypatch.setattr(bundle, "PARALLEL_FROM", 2)
+    client = make_client(session)
+    other = make_client(session, year=2024)
+    ids = [client.assessment.id, other.assessment.id]
+    _name, data = export_reports(session, actor=client.admin, assessment_ids=ids)  # type: ignore[arg-type]
+    assert len(zipfile.ZipFile(io.BytesIO(data)).namelist()) == 2
+    assert sys.modules["__main__"] is served
 
 
 def test_a_rare_character_in_a_name_switches_to_the_whole_font(session: Session) -> None:

@@ -185,6 +185,25 @@ def test_reference_data_page(app_as: AppAs, admin: User) -> None:
     assert "是（新评估使用）" in set(at.dataframe[2].value["默认"])
 
 
+def test_reference_data_tables_convert_to_arrow_as_they_are(
+    app_as: AppAs, admin: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A "—" among the row counts made Streamlit's Arrow conversion fail and log a traceback on
+    every render before it fell back to its automatic fixes."""
+    import streamlit.dataframe_util as dataframe_util
+
+    fixed: list[object] = []
+    original = dataframe_util.fix_arrow_incompatible_column_types
+    monkeypatch.setattr(
+        dataframe_util,
+        "fix_arrow_incompatible_column_types",
+        lambda df, *a, **k: fixed.append(df) or original(df, *a, **k),
+    )
+    at = app_as(admin, page="app_pages/admin/reference_data.py", lang="zh")
+    assert not at.exception
+    assert fixed == []
+
+
 def test_other_roles_cannot_open_administration(app_as: AppAs, app_engine: Engine) -> None:
     bureau = make(app_engine, "js", Role.BUREAU, region_code="320000")
     at = app_as(bureau)

@@ -4,6 +4,7 @@ import as drafts), exports and roll-up."""
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from openpyxl import load_workbook
@@ -102,3 +103,24 @@ def test_export_page_for_a_bureau(app_as, app_engine: Engine, client: Client) ->
     name, data = at.session_state["export__file"]
     assert name.endswith(".json")
     assert b"ronghe-interchange" in data
+
+
+def test_portfolio_names_frameworks_and_prompts_in_chinese(
+    app_as, app_engine: Engine, client: Client
+) -> None:
+    """Level columns carry the framework's name, not its id; the empty multiselect prompts
+    in Chinese (Streamlit's own placeholder is English)."""
+    with Session(app_engine, expire_on_commit=False) as session:
+        from assessment import repository
+
+        repository.submit_assessment(
+            session,
+            actor=client.consultant,
+            assessment_id=client.assessment.id,
+            base_version=client.assessment.version,
+        )
+    at = app_as(client.consultant, page="app_pages/consultant_portfolio.py", lang="zh")
+    assert not at.exception
+    labels = {c: v.get("label") for c, v in json.loads(at.dataframe[0].proto.columns).items()}
+    assert labels["dcmm_level"] == "数据管理能力成熟度（DCMM） 等级"
+    assert at.multiselect(key="portfolio__chosen").placeholder == "请选择"

@@ -330,3 +330,43 @@ def test_data_security_results_link_the_penalty_calculator_with_their_provisions
     assert violation["fines"]
     assert all(fine["kind"] == "amount" for fine in violation["fines"])
     assert any("数据安全法" in fine["law"] for fine in violation["fines"])
+
+
+def test_the_assessment_list_joins_framework_names_the_chinese_way(app_as, app_engine) -> None:
+    _, user = enterprise_user(app_engine)
+    with Session(app_engine, expire_on_commit=False) as session:
+        create_assessment(
+            session,
+            actor=user,
+            enterprise_id=user.enterprise_id,
+            year=2025,
+            frameworks=["sme", "dcmm"],
+        )
+    at = app_as(user, page="app_pages/assessment.py", lang="zh")
+    assert not at.exception
+    rows = [m.value for m in at.markdown if m.value.startswith("**2025**")]
+    assert rows == ["**2025** · 草稿 · 中小企业数字化水平、数据管理能力成熟度（DCMM）"], rows
+
+
+def test_a_reload_stays_on_the_dimension_being_filled(app_as, app_engine) -> None:
+    """The URL keeps only the framework: a reload (a new session) used to reopen its first
+    dimension instead of the one being filled."""
+    _, user = enterprise_user(app_engine)
+    with Session(app_engine, expire_on_commit=False) as session:
+        draft = create_assessment(
+            session, actor=user, enterprise_id=user.enterprise_id, year=2025, frameworks=["dcmm"]
+        )
+    at = open_assessment(app_as, user, draft.id)
+    answer_dimension(at, draft.id, 2, "3")
+    assert at.query_params["framework"] in ("dcmm", ["dcmm"])
+    assert "indicator" not in at.query_params
+    again = open_assessment(app_as, user, draft.id, framework="dcmm")  # the reload
+    assert not again.exception
+    dimension = again.selectbox(key=f"assess__dimsel__{draft.id}__dcmm__zh").value
+    assert dimension == DCMM.dimensions[2].id
+    linked = open_assessment(  # a link to one indicator still opens its dimension
+        app_as, user, draft.id, framework="dcmm", indicator=DCMM.dimensions[4].indicators[0].id
+    )
+    assert linked.selectbox(key=f"assess__dimsel__{draft.id}__dcmm__zh").value == (
+        DCMM.dimensions[4].id
+    )

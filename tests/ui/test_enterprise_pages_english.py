@@ -121,6 +121,9 @@ def test_assessment_pages_in_english(owner) -> None:
     assert chinese_left(editor) == []
     editor.button(key="assess__submit").click().run()
     assert chinese_left(editor) == []
+    units = [n.label for n in editor.main.number_input if n.label != "Answer"]
+    assert units  # a percentage or quantity question is on the first page
+    assert all(label.startswith("Answer (") and "（" not in label for label in units), units
 
 
 def test_results_and_profile_in_english(owner) -> None:
