@@ -44,6 +44,7 @@ from indicators.schema import (
     MeanOfAreasRule,
     Text,
 )
+from indicators.vocabulary import vocabulary
 
 GAIN_TOLERANCE: Final = 1e-12
 
@@ -292,8 +293,9 @@ def _condition_text(
     goal = framework.result_level(target).name
     scale = (framework.answer_scale or ())[condition.min_level - 1].name
     area = next(d for d in framework.dimensions if d.id == condition.dimension).name
-    tag_zh = f"（{condition.tag}）" if condition.tag else ""
-    tag_en = f" ({condition.tag})" if condition.tag else ""
+    words = vocabulary()  # the tag in words (约束性场景), not its id
+    tag_zh = f"（{words.tag(condition.tag, 'zh')}）" if condition.tag else ""
+    tag_en = f" ({words.tag(condition.tag, 'en')})" if condition.tag else ""
     return Text(
         zh=f"{'分数已够，但' if points_suffice else ''}达到{goal.zh}需要{area.zh}{tag_zh}中"
         f"至少{condition.min_count}项达到{scale.zh}及以上，目前只有{count}项",

@@ -85,6 +85,8 @@ def test_points_suffice_but_a_condition_fails() -> None:
     assert gap.message.en.startswith("The points suffice, but Level 3 needs 2 of")
     assert gap.message.zh.startswith("分数已够")
     assert "只有1项" in gap.message.zh
+    assert "（约束性场景）" in gap.message.zh  # the tag in words, not its id
+    assert "constrained" not in gap.message.zh
     # raising s2 to 3 scores nothing (unscored scenarios) but completes the band
     (row,) = found.raises.to_dict("records")
     assert row[C.INDICATOR_ID] == "s2"
