@@ -405,6 +405,16 @@ def check_tables(
 ) -> tuple[pd.DataFrame | None, pd.DataFrame]:
     """The table-level checks of a data set (enterprises optional); the checked, normalised
     enterprises and assessments."""
+    firms, checked = check_context_tables(enterprises, assessments, sources)
+    check_answer_references(answers, sources.answers, assessments, sources.assessments)
+    return firms, checked
+
+
+def check_context_tables(
+    enterprises: pd.DataFrame | None, assessments: pd.DataFrame, sources: Sources
+) -> tuple[pd.DataFrame | None, pd.DataFrame]:
+    """The checks of :func:`check_tables` that need no answers (a streamed ``ronghe score``
+    checks each chunk's answers with :func:`check_answer_references` as it goes)."""
     firms = None
     if enterprises is not None and {
         c.USCC,
@@ -421,7 +431,6 @@ def check_tables(
         usccs=firms[c.USCC] if firms is not None else None,
         enterprises_path=sources.enterprises,
     )
-    check_answer_references(answers, sources.answers, assessments, sources.assessments)
     return firms, checked
 
 
