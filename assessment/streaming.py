@@ -58,7 +58,6 @@ from assessment.tabular import (
     _as_text,
     _check_size,
     _over_limit,
-    file_row,
     find_table,
     inert_cells,
     not_utf8,
@@ -235,7 +234,8 @@ def _solid(parts: list[pd.DataFrame]) -> pd.DataFrame:
     """The parts as one frame whose text columns are each one Arrow array (the text functions
     of pandas are several times slower on a column in many pieces)."""
     table = pa.Table.from_pandas(pd.concat(parts, ignore_index=True), preserve_index=False)
-    return table.combine_chunks().to_pandas()
+    frame: pd.DataFrame = table.combine_chunks().to_pandas()
+    return frame
 
 
 def chunks(answers: AnswerFile, size: int, spill: Path) -> Iterator[pd.DataFrame]:
@@ -346,26 +346,11 @@ class _Sink:
 # ----------------------------------------------------------------------------- scoring
 
 
-def _relocated(error: TableError, rows: pd.DataFrame, path: Path) -> TableError:
-    """An error a check named by the chunk's own position, renamed to the file's row."""
-    if error.row is None or error.path != str(path):
-        return error
-    position = int(rows[_ROW].iloc[error.row - file_row(path, 0)])
-    return TableError(
-        path,
-        error.message_zh,
-        error.message_en,
-        row=file_row(path, position),
-        column=error.column,
-    )
-
-
 @dataclass
 class _Context:
     """A data set's checked per-assessment context and its raw assessments table."""
 
     table: pd.DataFrame | None = None
-    assessments: pd.DataFrame | None = None
     source: Path = Path("assessments")
 
 
@@ -386,9 +371,7 @@ def _read_context(directory: Path, answers_path: Path) -> _Context:
             raise
     sources = validation.Sources(enterprises_path, assessments_path, answers_path)
     firms, checked = validation.check_context_tables(enterprises, assessments, sources)
-    return _Context(
-        dataset_context(checked, assessments_path, firms), assessments, assessments_path
-    )
+    return _Context(dataset_context(checked, assessments_path, firms), assessments_path)
 
 
 def _score_chunk(
@@ -396,17 +379,14 @@ def _score_chunk(
 ) -> pd.DataFrame:
     path = answers.path
     rows = prepared_answers(rows, path)
-    ids = rows[c.ASSESSMENT_ID].unique()
     table = None
-    if context.table is not None and context.assessments is not None:
-        raw = context.assessments
-        mine = raw[raw[c.ASSESSMENT_ID].astype(str).str.strip().isin(ids)]
+    if context.table is not None:
+        table = validation.context_of(context.table, rows[c.ASSESSMENT_ID])
+        listed = table.reset_index()[[c.ASSESSMENT_ID, c.FRAMEWORKS]]
         try:
-            validation.check_answer_references(rows, path, mine, context.source)
+            validation.check_answer_references(rows, path, listed, context.source)
         except TableError as exc:
-            raise _relocated(exc, rows, path) from exc
-        table = context.table[context.table.index.isin(ids)]
-        table.attrs.update(context.table.attrs)
+            raise validation.relocated(exc, rows, path) from exc
     return score_answers(
         rows, path, context=table, k=k, frameworks=sorted(answers.frameworks), peers=False
     )

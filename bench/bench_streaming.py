@@ -70,8 +70,10 @@ def _answers_of(size: int, base: Path, folder: Path) -> tuple[Path, Path | None]
     for copy in range(size // BASE):
         table = source
         if copy:
+            column = source.column("assessment_id")
+            kind = column.type
             ids = pc.binary_join_element_wise(
-                source.column("assessment_id"), pa.scalar(f"-r{copy}"), ""
+                column, pa.scalar(f"-r{copy}", type=kind), pa.scalar("", type=kind)
             )
             table = source.set_column(0, "assessment_id", ids)
         writer.write_table(table, row_group_size=1 << 20)
