@@ -109,7 +109,7 @@ def _unreadable(path: Path, exc: Exception) -> TableError:
 
 def _check_streamed(path: Path, limits: Limits) -> None:
     """Limits of a streamed file: its size on disk and, for Parquet, the decoded size of each
-    row group (what is held at once); its row count is not limited (memory does not grow)."""
+    row group (what is held at once); its rows are counted by :func:`survey`."""
     if not path.is_file():
         raise TableError(path, "文件不存在", "no such file")
     _check_size(path, path.stat().st_size, limits.max_file_bytes, "max_file_bytes")
@@ -195,6 +195,10 @@ def survey(path: Path, limits: Limits | None = None) -> AnswerFile:
         if frame.empty:
             continue
         rows += len(frame)
+        if rows > limits.max_rows:
+            _over_limit(
+                path, f"超过 {limits.max_rows} 行", f"more than {limits.max_rows} rows", "max_rows"
+            )
         frameworks.update(frame[c.FRAMEWORK_ID].str.strip().unique())
         ids = frame[c.ASSESSMENT_ID].str.strip().to_numpy(dtype=object)
         starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])

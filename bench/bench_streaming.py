@@ -89,8 +89,9 @@ def run() -> None:
     from assessment.demo import generate
 
     sizes = [int(s) for s in os.environ.get("BENCH_STREAM_SIZES", DEFAULT_SIZES).split(",")]
-    env_note = "RONGHE_MAX_FILE_BYTES raised for the large files"
+    env_note = "RONGHE_MAX_FILE_BYTES and RONGHE_MAX_ROWS raised for the large files"
     os.environ["RONGHE_MAX_FILE_BYTES"] = str(1 << 40)
+    os.environ["RONGHE_MAX_ROWS"] = str(1 << 40)
     with tempfile.TemporaryDirectory(prefix="bench-stream-") as tmp:
         folder = Path(tmp)
         started = time.perf_counter()
