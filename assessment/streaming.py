@@ -288,9 +288,9 @@ def chunks(answers: AnswerFile, size: int, spill: Path) -> Iterator[pd.DataFrame
 
 
 @dataclass
-class _Sink:
-    """Rows written as they come to a temporary file beside ``path``; :meth:`commit` renames it
-    to ``path``, :meth:`discard` removes it."""
+class TableSink:
+    """A table written in parts, as they come, to a temporary file beside ``path``;
+    :meth:`commit` renames it to ``path``, :meth:`discard` removes it."""
 
     path: Path
     kind: str = ""
@@ -414,9 +414,9 @@ def score_file(
     answers = survey(answers_path)
     context = _read_context(source, answers_path) if source.is_dir() else _Context()
     peers = has_peers(context.table)
-    sink = _Sink(out)
+    sink = TableSink(out)
     spill = Path(tempfile.mkdtemp(prefix=".ronghe-", dir=out.parent))
-    staged = _Sink(spill / "staged.parquet") if peers else None
+    staged = TableSink(spill / "staged.parquet") if peers else None
     index: list[pd.Series] = []
     done = 0
     try:
@@ -442,7 +442,9 @@ def score_file(
     return done
 
 
-def _add_peers(staged: Path, index: pd.Series, context: pd.DataFrame, k: int, sink: _Sink) -> None:
+def _add_peers(
+    staged: Path, index: pd.Series, context: pd.DataFrame, k: int, sink: TableSink
+) -> None:
     """Copy the staged results into ``sink`` with the peer columns of every assessment."""
     peers = peer_columns(index, context, k)
     start = 0

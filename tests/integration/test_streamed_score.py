@@ -137,3 +137,32 @@ def test_answers_file_alone_in_chunks(dataset: Path, tmp_path: Path) -> None:
     write_table(answers.iloc[:0], tmp_path / "empty.csv")
     with pytest.raises(TableError, match="holds no answers"):
         survey(tmp_path / "empty.csv")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_demo_written_block_by_block(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """``ronghe demo`` writes its tables block by block: the files hold the generated data
+    (several blocks here), and the data set is valid (``ronghe score`` accepts it)."""
+    from assessment import demo
+
+    monkeypatch.setattr(demo, "BLOCK", 7)
+    out = tmp_path / "set"
+    args = ["--enterprises", "20", "--years", "2", "--seed", "9", "--format", fmt]
+    assert main(["demo", *args, "--out", str(out)]) == 0
+    expected = generate(enterprises=20, years=2, seed=9)
+    for name in ("enterprises", "assessments", "answers"):
+        got = read_table(out / f"{name}.{fmt}")
+        want = read_table(_written(getattr(expected, name), tmp_path / f"{name}.{fmt}"))
+        pd.testing.assert_frame_equal(got, want, obj=name)
+    assert len(read_table(out / f"enterprises.{fmt}")) == 20
+    assert _score(out, tmp_path / "scores.csv", 5) == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        f"{n}.{fmt}" for n in ("answers", "assessments", "enterprises")
+    )
+
+
+def _written(frame: pd.DataFrame, path: Path) -> Path:
+    write_table(frame, path)
+    return path
