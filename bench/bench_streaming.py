@@ -10,6 +10,9 @@ is read from ``wait4``. The floors, measured in the same run on the same files (
 own processes): Parquet — ``pd.read_parquet`` of the answers and ``pd.factorize`` of every
 column; CSV — ``pyarrow.csv.read_csv`` of the file. Floors are skipped above 100,000 assessments
 (they hold the whole file).
+
+Then ``ronghe demo`` writes data sets of the sizes in ``BENCH_STREAM_DEMO`` (time and peak RSS),
+and ``ronghe load`` loads the smallest into SQLite and, when a server answers, PostgreSQL.
 """
 
 from __future__ import annotations
@@ -39,10 +42,15 @@ c.read_csv(sys.argv[1])
 """
 
 
-def _measured(command: list[str]) -> tuple[float, float]:
+def _measured(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of ``command`` run in a process of its own."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **(env or {})},
+    )
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if status != 0:
@@ -145,6 +153,77 @@ def run() -> None:
             "MB and flat with size (default --chunk-size)",
             flush=True,
         )
+        _demo_and_load(folder)
+
+
+def _demo_and_load(folder: Path) -> None:
+    """``ronghe demo`` (Parquet) at each size of ``BENCH_STREAM_DEMO`` (default 10000,100000
+    assessments, 3 years), then ``ronghe load`` of the smallest into SQLite and PostgreSQL."""
+    import pyarrow.parquet as pq
+
+    from bench.bench_load import _postgres_server
+
+    sizes = [int(s) for s in os.environ.get("BENCH_STREAM_DEMO", DEFAULT_SIZES).split(",")]
+    print(f"{'demo':>12} {'answers':>12} {'seconds':>8} {'peak MB':>8}", flush=True)
+    demo = [sys.executable, "-m", "assessment.cli", "demo", "--years", "3", "--format"]
+    for size in sizes:
+        out = folder / f"demo-{size}"
+        seconds, peak = _measured(
+            [*demo, "parquet", "--enterprises", str(size // 3), "--out", str(out)]
+        )
+        answers = pq.ParquetFile(out / "answers.parquet").metadata.num_rows
+        print(f"{size:>12,} {answers:>12,} {seconds:>8.1f} {peak:>8.0f}", flush=True)
+        if size != sizes[0]:
+            for part in out.iterdir():
+                part.unlink()
+            out.rmdir()
+    source = folder / f"demo-{sizes[0]}"
+    answers = pq.ParquetFile(source / "answers.parquet").metadata.num_rows
+    load = [sys.executable, "-m", "assessment.cli", "load", str(source)]
+    print(f"{'load':>12} {'answers':>12} {'seconds':>8} {'peak MB':>8} {'answers/s':>10}")
+    targets = [("sqlite", f"sqlite:///{folder / 'load.db'}")]
+    server = _postgres_server()
+    if server is not None:
+        targets.append(("postgres", server))
+    for backend, url in targets:
+        if backend == "postgres":
+            url = _fresh_postgres(url)
+        seconds, peak = _measured(load, {"DATABASE_URL": url})
+        rate = answers / seconds
+        print(
+            f"{backend:>12} {answers:>12,} {seconds:>8.1f} {peak:>8.0f} {rate:>10,.0f}", flush=True
+        )
+        if backend == "postgres":
+            _drop_postgres(url)
+
+
+def _fresh_postgres(server: str) -> str:
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from assessment.db import make_engine
+
+    name = f"ronghe_bench_stream_{os.getpid()}"
+    admin = make_engine(server).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(server).set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_postgres(url: str) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from assessment.db import make_engine
+
+    name = make_url(url).database
+    admin = make_engine(
+        make_url(url).set(database="postgres").render_as_string(hide_password=False)
+    ).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 if __name__ == "__main__":
