@@ -102,9 +102,31 @@ def _header(path: Path) -> list[str]:
 
 def _unreadable(path: Path, exc: Exception) -> TableError:
     reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+    if "CSV parse error: Expected" in reason:
+        ragged = _ragged_row(path)
+        if ragged is not None:
+            row, fields, columns = ragged
+            return TableError(
+                path,
+                f"无法读取：有 {fields} 个字段，而表头有 {columns} 列",
+                f"cannot read: {fields} fields where the header has {columns} columns",
+                row=row,
+            )
     if "invalid UTF8" in reason or "UTF-8" in reason:
         return TableError(path, "不是 UTF-8 编码的文本", "not UTF-8 text")
     return TableError(path, f"无法读取：{reason}", f"cannot read: {reason}")
+
+
+def _ragged_row(path: Path) -> tuple[int, int, int] | None:
+    """The first record whose field count differs from the header's: (row as a spreadsheet
+    shows it, fields, columns); read again only when the fast reader refused the file."""
+    with path.open(encoding="utf-8-sig", newline="", errors="replace") as handle:
+        records = csv.reader(handle)
+        header = next(records, [])
+        for number, record in enumerate(records, start=2):
+            if len(record) != len(header):
+                return number, len(record), len(header)
+    return None
 
 
 def _check_streamed(path: Path, limits: Limits) -> None:

@@ -166,3 +166,15 @@ def test_demo_written_block_by_block(
 def _written(frame: pd.DataFrame, path: Path) -> Path:
     write_table(frame, path)
     return path
+
+
+def test_a_row_with_too_few_or_many_fields_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "answers.csv"
+    header = "assessment_id,framework_id,indicator_id,answer\n"
+    path.write_text(header + "a,dcmm,x,1\n" * 3 + "a,dcmm,y\n", encoding="utf-8")
+    assert _score(path, tmp_path / "out.csv", 1) == 2
+    error = capsys.readouterr().err
+    assert "answers.csv, row 5: cannot read: 3 fields where the header has 4 columns" in error
+    assert not (tmp_path / "out.csv").exists()
