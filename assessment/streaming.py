@@ -327,9 +327,10 @@ class TableSink:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise self._error(exc) from exc
+            raise self.error(exc) from exc
 
-    def _error(self, exc: OSError) -> TableError:
+    def error(self, exc: OSError) -> TableError:
+        """The refusal for a file that cannot be written."""
         reason = exc.strerror or type(exc).__name__
         return TableError(self.path, f"无法写入：{reason}", f"cannot write: {reason}")
 
@@ -346,7 +347,7 @@ class TableSink:
             else:
                 self.kept.append(frame)
         except OSError as exc:
-            raise self._error(exc) from exc
+            raise self.error(exc) from exc
         self.rows += len(frame)
 
     def commit(self) -> None:
@@ -360,7 +361,7 @@ class TableSink:
                 self.temporary.with_suffix(".xlsx").replace(self.temporary)
             os.replace(self.temporary, self.path)
         except OSError as exc:
-            raise self._error(exc) from exc
+            raise self.error(exc) from exc
 
     def discard(self) -> None:
         if self.writer is not None:
@@ -437,7 +438,10 @@ def score_file(
     context = _read_context(source, answers_path) if source.is_dir() else _Context()
     peers = has_peers(context.table)
     sink = TableSink(out)
-    spill = Path(tempfile.mkdtemp(prefix=".ronghe-", dir=out.parent))
+    try:
+        spill = Path(tempfile.mkdtemp(prefix=".ronghe-", dir=out.parent))
+    except OSError as exc:
+        raise sink.error(exc) from exc
     staged = TableSink(spill / "staged.parquet") if peers else None
     index: list[pd.Series] = []
     done = 0
