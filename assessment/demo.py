@@ -42,7 +42,7 @@ TextArray = npt.NDArray[np.str_]
 
 SIZE_CLASS: Final = "size_class"
 END_YEAR: Final = 2025
-BLOCK: Final = 10_000  # enterprises whose answers are drawn together (generate_blocks)
+BLOCK: Final = 2_000  # enterprises whose answers are drawn together (generate_blocks)
 TABLES: Final = ("enterprises", "assessments", "answers")
 ENTERPRISE_COLUMNS: Final = (
     c.USCC,
