@@ -8,7 +8,7 @@ Used by ``ronghe score``; errors are ``TableError`` naming the file, row and col
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Final
 
@@ -88,11 +88,16 @@ def _answers_table(path: Path) -> pd.DataFrame:
     require_columns(table, ANSWER_COLUMNS, path)
     if table.empty:
         raise TableError(path, "没有任何答案（只有表头）", "holds no answers (only a header)")
+    table[_ROW] = np.arange(len(table))
+    return prepared_answers(table, path)
+
+
+def prepared_answers(table: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """Answers (text, each row's file position in ``_row``) stripped, with no blank ids."""
     for column in ANSWER_COLUMNS:
         table[column] = table[column].str.strip()
     for column in ANSWER_COLUMNS[:3]:
         _no_blanks(table, column, path)
-    table[_ROW] = np.arange(len(table))
     return table
 
 
@@ -100,9 +105,8 @@ def _no_blanks(table: pd.DataFrame, column: str, path: Path) -> None:
     """TableError at the first empty cell of ``column``."""
     blank = np.flatnonzero((table[column] == "").to_numpy())
     if blank.size:
-        raise TableError(
-            path, "不能为空", "must not be empty", row=file_row(path, int(blank[0])), column=column
-        )
+        row = file_row(path, int(table[_ROW].iloc[int(blank[0])]))
+        raise TableError(path, "不能为空", "must not be empty", row=row, column=column)
 
 
 def dataset_context(
@@ -112,7 +116,9 @@ def dataset_context(
 ) -> pd.DataFrame:
     """Per-assessment context (see :func:`read_input`) from checked assessments and, when
     given, checked enterprises (:mod:`assessment.validation`)."""
-    context = assessments.drop_duplicates(c.ASSESSMENT_ID).set_index(c.ASSESSMENT_ID)
+    context = assessments.drop_duplicates(c.ASSESSMENT_ID)
+    context = context.assign(**{_ROW: np.arange(len(assessments))[context.index]})
+    context = context.set_index(c.ASSESSMENT_ID)
     context.attrs["source"] = assessments_path
     if enterprises is None or c.USCC not in context.columns:
         return context
@@ -136,7 +142,7 @@ def listed_versions(context: pd.DataFrame) -> pd.DataFrame:
     parts = items.str.partition("@")
     bad = (parts[1] == "") | (parts[2] == "") | (parts[0] == "")
     if bad.any():
-        position = int(context.index.get_indexer(pd.Index([bad[bad].index[0]]))[0])
+        position = _context_position(context, bad[bad].index[0])
         item = items[bad].iloc[0]
         raise TableError(
             source,
@@ -154,8 +160,22 @@ def listed_versions(context: pd.DataFrame) -> pd.DataFrame:
     ).drop_duplicates([c.ASSESSMENT_ID, c.FRAMEWORK_ID])
 
 
+def _context_position(context: pd.DataFrame, assessment_id: object) -> int:
+    """The 0-based record of ``assessment_id`` in the assessments file (also when ``context``
+    holds only some of its assessments, as in a chunk of a streamed run)."""
+    if _ROW in context.columns:
+        return int(context[_ROW].to_dict()[assessment_id])
+    return int(context.index.get_indexer(pd.Index([assessment_id]))[0])
+
+
 def score_answers(
-    answers: pd.DataFrame, source: Path, *, context: pd.DataFrame | None = None, k: int = DEFAULT_K
+    answers: pd.DataFrame,
+    source: Path,
+    *,
+    context: pd.DataFrame | None = None,
+    k: int = DEFAULT_K,
+    frameworks: list[str] | None = None,
+    peers: bool = True,
 ) -> pd.DataFrame:
     """One row per assessment: every framework's score, score_100 and level, the Ronghe Index
     (``ronghe_index``, the level-aware composite of the newest crosswalk) and its stage.
@@ -168,6 +188,10 @@ def score_answers(
             data set; with year, industry, region and size the composite's peer percentile
             (within the year, widening until ``k`` peers) is added.
         k: the smallest peer group shown.
+        frameworks: the framework ids whose columns the table has (default: those answered);
+            a streamed run passes every framework of the file so that all chunks agree.
+        peers: add the peer percentile columns (a streamed run adds them once, at the end,
+            with :func:`peer_columns` over every assessment).
     """
     answers = _with_versions(answers, source, context)
     overall = []
@@ -179,7 +203,8 @@ def score_answers(
         except AnswerError as exc:  # the checks above should have caught it; map it anyway
             raise _row_error(exc, group, source) from exc
         overall.append(result.overall.assign(**{c.FRAMEWORK_ID: framework.id}))
-    return _wide(pd.concat(overall, ignore_index=True), answers, context, k)
+    wide = _wide(pd.concat(overall, ignore_index=True), answers, context, frameworks)
+    return _with_peers(wide, context, k) if peers else wide.reset_index()
 
 
 def _checked_groups(
@@ -266,7 +291,7 @@ def _framework(
             row, column, where = int(first[_ROW]), FRAMEWORK_VERSION, source
         else:
             where = Path(context.attrs.get("source", source))
-            row = int(context.index.get_indexer(pd.Index([first[c.ASSESSMENT_ID]]))[0])
+            row = _context_position(context, first[c.ASSESSMENT_ID])
             column = c.FRAMEWORKS
         raise TableError(where, *message, row=file_row(where, row), column=column) from exc
 
@@ -407,12 +432,22 @@ def _row_error(exc: AnswerError, group: pd.DataFrame, source: Path) -> TableErro
     )
 
 
-def _wide(
-    overall: pd.DataFrame, answers: pd.DataFrame, context: pd.DataFrame | None, k: int
-) -> pd.DataFrame:
-    """Long results → one row per assessment with per-framework columns and the composite."""
+def framework_order(ids: Iterable[str]) -> list[str]:
+    """Framework ids in catalogue order (the order of the result columns)."""
     order = {f: i for i, f in enumerate(CATALOGUE_ORDER)}
-    frameworks = sorted(overall[c.FRAMEWORK_ID].unique(), key=lambda f: (order.get(f, 99), f))
+    return sorted(set(ids), key=lambda f: (order.get(f, 99), f))
+
+
+def _wide(
+    overall: pd.DataFrame,
+    answers: pd.DataFrame,
+    context: pd.DataFrame | None,
+    frameworks: list[str] | None,
+) -> pd.DataFrame:
+    """Long results → one row per assessment (indexed by id) with per-framework columns and
+    the composite."""
+    frameworks = framework_order(frameworks or overall[c.FRAMEWORK_ID].unique())
+    scored = set(overall[c.FRAMEWORK_ID].unique())
     ids = pd.Index(answers[c.ASSESSMENT_ID].unique(), name=c.ASSESSMENT_ID)
     wide = pd.DataFrame(index=ids)
     if context is not None:
@@ -420,8 +455,9 @@ def _wide(
             if column in context.columns:
                 wide[column] = context[column].reindex(ids)
     indexed = overall.set_index([c.FRAMEWORK_ID, c.ASSESSMENT_ID])
+    empty = pd.DataFrame(columns=[c.SCORE, c.SCORE_100, c.LEVEL], dtype="float64")
     for framework_id in frameworks:
-        rows = indexed.loc[framework_id].reindex(ids)
+        rows = (indexed.loc[framework_id] if framework_id in scored else empty).reindex(ids)
         wide[f"{framework_id}_{c.SCORE}"] = rows[c.SCORE].round(4)
         wide[f"{framework_id}_{c.SCORE_100}"] = rows[c.SCORE_100].round(2)
         wide[f"{framework_id}_{c.LEVEL}"] = rows[c.LEVEL].astype("Int64")
@@ -437,22 +473,41 @@ def _wide(
         names = {s.value: s.name.get(lang) for s in stages}
         wide[f"stage_name_{lang}"] = wide[c.STAGE].map(names)
     wide["frameworks"] = composite["frameworks"].fillna(0).astype("int64")
-    return _with_peers(wide, context, k)
+    return wide
+
+
+_PEER_NEEDED: Final = frozenset({c.YEAR, c.INDUSTRY_CODE, c.REGION_CODE, SIZE_CLASS})
+
+
+def has_peers(context: pd.DataFrame | None) -> bool:
+    """Whether the context knows enough (year, industry, region, size) for peer percentiles."""
+    return context is not None and set(context.columns) >= _PEER_NEEDED
+
+
+def peer_columns(index: pd.Series, context: pd.DataFrame, k: int) -> pd.DataFrame:
+    """The Ronghe Index's peer percentile, group and count per assessment (within its year),
+    for ``index``: the Ronghe Index by assessment id, in output order."""
+    peers_input = (
+        context.reindex(index.index)[sorted(_PEER_NEEDED)]
+        .assign(**{c.COMPOSITE: index})
+        .reset_index()
+    )
+    peers = peer_percentile(peers_input, k=k, score=c.COMPOSITE, within=[c.YEAR])
+    return pd.DataFrame(
+        {
+            RONGHE_INDEX_PERCENTILE: peers[PERCENTILE].round(1).to_numpy(),
+            PEER_GROUP: peers[PEER_GROUP].to_numpy(),
+            PEER_COUNT: peers[PEER_COUNT].to_numpy(),
+        }
+    )
 
 
 def _with_peers(wide: pd.DataFrame, context: pd.DataFrame | None, k: int) -> pd.DataFrame:
     """Add the Ronghe Index's peer percentile per year when the enterprises are known."""
-    needed = {c.YEAR, c.INDUSTRY_CODE, c.REGION_CODE, SIZE_CLASS}
-    if context is None or not needed <= set(context.columns):
+    if context is None or not has_peers(context):
         return wide.reset_index()
-    peers_input = (
-        context.reindex(wide.index)[sorted(needed)]
-        .assign(**{c.COMPOSITE: wide[RONGHE_INDEX]})
-        .reset_index()
-    )
-    peers = peer_percentile(peers_input, k=k, score=c.COMPOSITE, within=[c.YEAR])
+    peers = peer_columns(wide[RONGHE_INDEX], context, k)
     out = wide.reset_index()
-    out[RONGHE_INDEX_PERCENTILE] = peers[PERCENTILE].round(1).to_numpy()
-    out[PEER_GROUP] = peers[PEER_GROUP].to_numpy()
-    out[PEER_COUNT] = peers[PEER_COUNT].to_numpy()
+    for column in peers.columns:
+        out[column] = peers[column].to_numpy()
     return out

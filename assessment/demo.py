@@ -21,6 +21,7 @@ How the data are made:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -42,6 +43,7 @@ TextArray = npt.NDArray[np.str_]
 
 SIZE_CLASS: Final = "size_class"
 END_YEAR: Final = 2025
+BLOCK: Final = 2_000  # enterprises whose answers are drawn together (generate_blocks)
 TABLES: Final = ("enterprises", "assessments", "answers")
 ENTERPRISE_COLUMNS: Final = (
     c.USCC,
@@ -173,12 +175,44 @@ SKIP_SHARE: Final = 0.15  # optional indicators left unanswered
 
 
 @dataclass(frozen=True)
+class Counts:
+    """Rows written per table by :meth:`DemoData.write_blocks`, and the files."""
+
+    enterprises: int
+    assessments: int
+    answers: int
+    paths: list[Path]
+
+
+@dataclass(frozen=True)
 class DemoData:
     """The three tables of a data set (see docs/file-formats.md)."""
 
     enterprises: pd.DataFrame
     assessments: pd.DataFrame
     answers: pd.DataFrame
+
+    @staticmethod
+    def write_blocks(blocks: Iterable[DemoData], directory: Path, fmt: str = "csv") -> Counts:
+        """Write data sets block by block into ``<name>.<fmt>`` (each table appended as it
+        comes, renamed into place when all is written); the rows written per table."""
+        from assessment.streaming import TableSink
+
+        sinks = [TableSink(directory / f"{name}.{fmt}") for name in TABLES]
+        try:
+            for block in blocks:
+                for sink, frame in zip(
+                    sinks, (block.enterprises, block.assessments, block.answers), strict=True
+                ):
+                    sink.write(frame)
+            for sink in sinks:
+                sink.commit()
+        except BaseException:
+            for sink in sinks:
+                sink.discard()
+            raise
+        enterprises, assessments, answers = (sink.rows for sink in sinks)
+        return Counts(enterprises, assessments, answers, [sink.path for sink in sinks])
 
     def write(self, directory: Path, fmt: str = "csv") -> list[Path]:
         """Write ``enterprises``, ``assessments`` and ``answers`` as ``<name>.<fmt>``."""
@@ -221,16 +255,50 @@ def generate(
         end_year: the last assessment year.
         frameworks: the frameworks to answer; every released framework by default.
     """
+    blocks = list(
+        generate_blocks(
+            enterprises=enterprises,
+            years=years,
+            seed=seed,
+            end_year=end_year,
+            frameworks=frameworks,
+        )
+    )
+    if len(blocks) == 1:
+        return blocks[0]
+    return DemoData(
+        *(
+            pd.concat([getattr(b, name) for b in blocks], ignore_index=True)
+            for name in ("enterprises", "assessments", "answers")
+        )
+    )
+
+
+def generate_blocks(
+    *,
+    enterprises: int,
+    years: int,
+    seed: int,
+    end_year: int = END_YEAR,
+    frameworks: dict[str, Framework] | None = None,
+) -> Iterator[DemoData]:
+    """:func:`generate`'s data set in blocks of ``BLOCK`` enterprises (with their assessments
+    and answers), so a large one is written with bounded memory. The enterprises and their
+    maturity are drawn for all at once (codes stay unique), the answers block by block; the
+    blocks do not depend on how they are consumed, so the same arguments give the same data."""
     if enterprises < 1 or years < 1:
         raise ValueError("enterprises and years must be at least 1 / 企业数和年数至少为 1")
     rng = np.random.default_rng(seed)
     chosen = frameworks if frameworks is not None else load_all()
     firms = _enterprises(rng, enterprises)
     year_values = np.arange(end_year - years + 1, end_year + 1)
-    assessments = _assessments(firms, year_values, chosen)
     maturity = _maturity(rng, firms, years)
-    answers = _answers(rng, assessments, firms, maturity, chosen)
-    return DemoData(enterprises=firms, assessments=assessments, answers=answers)
+    for start in range(0, enterprises, BLOCK):
+        block = firms.iloc[start : start + BLOCK].reset_index(drop=True)
+        assessments = _assessments(block, year_values, chosen)
+        mature = maturity[start * years : (start + len(block)) * years]
+        answers = _answers(rng, assessments, block, mature, chosen)
+        yield DemoData(enterprises=block, assessments=assessments, answers=answers)
 
 
 # ----------------------------------------------------------------------------- enterprises

@@ -133,11 +133,7 @@ def read_table(path: Path, *, limits: Limits | None = None) -> pd.DataFrame:
     except TableError:
         raise
     except UnicodeDecodeError as exc:
-        raise TableError(
-            path,
-            f"不是 UTF-8 编码的文本（第 {exc.start} 字节）",
-            f"not UTF-8 text (byte {exc.start})",
-        ) from exc
+        raise not_utf8(path, exc) from exc
     except Exception as exc:  # a broken file can fail anywhere inside the parser
         reason = _one_line(str(exc))[:200] or type(exc).__name__
         raise TableError(path, f"无法读取：{reason}", f"cannot read: {reason}") from exc
@@ -145,6 +141,15 @@ def read_table(path: Path, *, limits: Limits | None = None) -> pd.DataFrame:
         _over_limit(path, f"超过 {max_rows} 行", f"more than {max_rows} rows", "max_rows")
     frame.columns = [str(name).strip() for name in frame.columns]
     return _as_text(frame)
+
+
+def not_utf8(path: Path, exc: UnicodeDecodeError) -> TableError:
+    """The error for a file that is not UTF-8 text, naming the first bad byte."""
+    return TableError(
+        path,
+        f"不是 UTF-8 编码的文本（第 {exc.start} 字节）",
+        f"not UTF-8 text (byte {exc.start})",
+    )
 
 
 def _over_limit(path: Path, what_zh: str, what_en: str, field: str) -> None:

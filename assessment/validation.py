@@ -405,6 +405,16 @@ def check_tables(
 ) -> tuple[pd.DataFrame | None, pd.DataFrame]:
     """The table-level checks of a data set (enterprises optional); the checked, normalised
     enterprises and assessments."""
+    firms, checked = check_context_tables(enterprises, assessments, sources)
+    check_answer_references(answers, sources.answers, assessments, sources.assessments)
+    return firms, checked
+
+
+def check_context_tables(
+    enterprises: pd.DataFrame | None, assessments: pd.DataFrame, sources: Sources
+) -> tuple[pd.DataFrame | None, pd.DataFrame]:
+    """The checks of :func:`check_tables` that need no answers (a streamed ``ronghe score``
+    checks each chunk's answers with :func:`check_answer_references` as it goes)."""
     firms = None
     if enterprises is not None and {
         c.USCC,
@@ -421,7 +431,6 @@ def check_tables(
         usccs=firms[c.USCC] if firms is not None else None,
         enterprises_path=sources.enterprises,
     )
-    check_answer_references(answers, sources.answers, assessments, sources.assessments)
     return firms, checked
 
 
@@ -434,19 +443,68 @@ def validate_dataset(
     """Everything a complete data set must satisfy before it is stored (``ronghe load``, the
     import): the table checks and every answer checked against its framework version. Returns
     the checked enterprises and assessments."""
-    from assessment.batch import check_answers, dataset_context
-
     sources = sources or Sources()
+    firms, checked, context = validate_context(enterprises, assessments, sources)
+    require_answers(answers, sources.answers)
+    validate_answers(answers, context, sources)
+    return firms, checked
+
+
+def validate_context(
+    enterprises: pd.DataFrame, assessments: pd.DataFrame, sources: Sources
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The enterprises and assessments of a data set checked (whole): the checked enterprises,
+    the checked assessments and the per-assessment context (``assessment.batch``)."""
+    from assessment.batch import dataset_context
+
     for frame, path, needed in (
         (enterprises, sources.enterprises, ENTERPRISE_COLUMNS),
         (assessments, sources.assessments, ASSESSMENT_COLUMNS),
-        (answers, sources.answers, ANSWER_COLUMNS),
     ):
         require_columns(frame, needed, path)
         if frame.empty:
             raise TableError(path, "没有任何数据行（只有表头）", "holds no rows (only a header)")
-    firms, checked = check_tables(enterprises, assessments, answers, sources)
+    firms, checked = check_context_tables(enterprises, assessments, sources)
     assert firms is not None  # the enterprise columns are required above
-    context = dataset_context(checked, sources.assessments, firms)
-    check_answers(answers, sources.answers, context)
-    return firms, checked
+    return firms, checked, dataset_context(checked, sources.assessments, firms)
+
+
+def require_answers(answers: pd.DataFrame, path: Path) -> None:
+    """The answers table has its columns and at least one row."""
+    require_columns(answers, ANSWER_COLUMNS, path)
+    if answers.empty:
+        raise TableError(path, "没有任何数据行（只有表头）", "holds no rows (only a header)")
+
+
+def context_of(context: pd.DataFrame, ids: object) -> pd.DataFrame:
+    """The rows of ``context`` (indexed by assessment id) for the assessments ``ids``."""
+    positions = context.index.get_indexer(pd.Index(pd.unique(np.asarray(ids, dtype=object))))
+    mine = context.iloc[positions[positions >= 0]]
+    mine.attrs.update(context.attrs)
+    return mine
+
+
+def validate_answers(answers: pd.DataFrame, context: pd.DataFrame, sources: Sources) -> None:
+    """Answers (all of a data set's, or a chunk of whole assessments with each row's file
+    position in ``_row``) checked against the checked context: references, then every answer
+    against its framework version. Errors name the row of the file."""
+    from assessment.batch import check_answers
+
+    mine = context_of(context, answers[c.ASSESSMENT_ID].astype(str).str.strip())
+    listed = mine.reset_index()[[c.ASSESSMENT_ID, c.FRAMEWORKS]]
+    try:
+        check_answer_references(answers, sources.answers, listed, sources.assessments)
+        check_answers(answers, sources.answers, mine)
+    except TableError as exc:
+        raise relocated(exc, answers, sources.answers) from exc
+
+
+def relocated(error: TableError, rows: pd.DataFrame, path: Path) -> TableError:
+    """An error naming a row of ``path`` by its place in ``rows``, renamed to the file row
+    recorded in ``rows["_row"]`` (a chunk of a streamed file); others unchanged."""
+    if error.row is None or error.path != str(path) or "_row" not in rows.columns:
+        return error
+    position = int(rows["_row"].iloc[error.row - file_row(path, 0)])
+    return TableError(
+        path, error.message_zh, error.message_en, row=file_row(path, position), column=error.column
+    )

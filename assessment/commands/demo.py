@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from assessment.cli import CommandError
-from assessment.demo import generate
+from assessment.demo import DemoData, generate_blocks
+from assessment.tabular import TableError
 
 
 def register(subparsers: Any) -> None:
@@ -50,15 +51,18 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.out.exists() and not args.out.is_dir():
         raise CommandError(f"{args.out} 不是目录 / {args.out} is not a directory")
-    data = generate(
+    blocks = generate_blocks(
         enterprises=args.enterprises, years=args.years, seed=args.seed, end_year=args.end_year
     )
-    paths = data.write(args.out, args.format)
+    try:
+        counts = DemoData.write_blocks(blocks, args.out, args.format)
+    except TableError as exc:
+        raise CommandError(str(exc)) from exc
     sys.stdout.write(
-        f"已写入 {len(data.enterprises)} 家企业、{len(data.assessments)} 次评估、"
-        f"{len(data.answers)} 条答案 / wrote {len(data.enterprises)} enterprises, "
-        f"{len(data.assessments)} assessments, {len(data.answers)} answers: "
-        + ", ".join(str(p) for p in paths)
+        f"已写入 {counts.enterprises} 家企业、{counts.assessments} 次评估、"
+        f"{counts.answers} 条答案 / wrote {counts.enterprises} enterprises, "
+        f"{counts.assessments} assessments, {counts.answers} answers: "
+        + ", ".join(str(p) for p in counts.paths)
         + "\n"
     )
     return 0

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from assessment.batch import read_input, score_answers
 from assessment.cli import CommandError
 from assessment.peers import DEFAULT_K
-from assessment.tabular import TableError, table_format, write_table
+from assessment.streaming import DEFAULT_CHUNK, score_file
+from assessment.tabular import TableError
 
 
 def _explanation() -> tuple[str, str]:
@@ -55,6 +56,13 @@ def register(subparsers: Any) -> None:
         default=DEFAULT_K,
         help="同行比较的最小组规模 / smallest peer group shown (default 5)",
     )
+    parser.add_argument(
+        "--chunk-size",
+        type=int,
+        default=DEFAULT_CHUNK,
+        help="每批评分的评估数，决定内存占用 / assessments scored at a time; bounds the memory "
+        f"(default {DEFAULT_CHUNK:,})",
+    )
     parser.set_defaults(func=run)
 
 
@@ -62,15 +70,35 @@ def run(args: argparse.Namespace) -> int:
     """Read, check, score and write; user errors become a CommandError naming row and column."""
     if args.k < 2:
         raise CommandError("--k 至少为 2 / --k must be at least 2")
+    if args.chunk_size < 1:
+        raise CommandError("--chunk-size 至少为 1 / --chunk-size must be at least 1")
     try:
-        table_format(args.out)
-        answers, source, context = read_input(args.input)
-        results = score_answers(answers, source, context=context, k=args.k)
-        write_table(results, args.out)
+        scored = score_file(
+            args.input, args.out, k=args.k, chunk_size=args.chunk_size, progress=progress_line()
+        )
     except TableError as exc:
         raise CommandError(str(exc)) from exc
     sys.stdout.write(
-        f"已为 {len(results)} 次评估评分 / scored {len(results)} assessments: {args.out}\n"
+        f"已为 {scored} 次评估评分 / scored {scored} assessments: {args.out}\n"
         f"融合指数 / Ronghe Index: {_EXPLANATION[0]} / {_EXPLANATION[1]}\n"
     )
     return 0
+
+
+def progress_line(label: str = "scored") -> Callable[[int, int], None]:
+    """A progress report on standard error: a line redrawn in place on a terminal, a plain
+    line at most every 10 % otherwise (logs stay short)."""
+    terminal = sys.stderr.isatty()
+    shown = [-1]
+
+    def report(done: int, total: int) -> None:
+        tenth = done * 10 // max(total, 1)
+        if terminal:
+            end = "\n" if done >= total else ""
+            sys.stderr.write(f"\r{label} {done:,}/{total:,} ({done * 100 // max(total, 1)}%)" + end)
+        elif tenth > shown[0] and total > 0:
+            sys.stderr.write(f"{label} {done:,}/{total:,}\n")
+        shown[0] = tenth
+        sys.stderr.flush()
+
+    return report

@@ -7,15 +7,16 @@ Inserts are bulk: SQLAlchemy core / DB-API ``executemany`` on SQLite and ``COPY 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import json
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
 from sqlalchemy import Connection, Table, select
@@ -25,7 +26,7 @@ from sqlalchemy.schema import AddConstraint, DropConstraint
 from sqlmodel import SQLModel, col
 
 from assessment import columns as C
-from assessment import identity
+from assessment import identity, validation
 from assessment.analytics.summary import rebuild_summary
 from assessment.models import (
     Answer,
@@ -46,7 +47,7 @@ from assessment.repo.results import (
     result_rows,
 )
 from assessment.tabular import TableError
-from assessment.validation import Sources, validate_dataset
+from assessment.validation import Sources
 
 if TYPE_CHECKING:
     from assessment.demo import DemoData
@@ -82,75 +83,91 @@ def load_dataset(
 ) -> LoadReport:
     """Load ``data`` in one transaction, or refuse it whole with :class:`InvalidDataset`.
 
-    The data set is first checked by :func:`assessment.validation.validate_dataset` (the same
-    checks ``ronghe score`` and the import make; ``sources`` names the files in messages);
-    credit codes and assessment ids already in the database are refused too.
+    The data set is checked by the same functions as ``ronghe score`` and the import
+    (:mod:`assessment.validation`; ``sources`` names the files in messages); credit codes and
+    assessment ids already in the database are refused too.
 
     Assessments whose every framework is complete are stored as submitted (the latest year) or
     verified (earlier years), with their results; the others stay drafts.
+    """
+    sources = sources or Sources()
+    try:
+        validation.require_answers(data.answers, sources.answers)
+    except TableError as exc:
+        raise InvalidDataset(exc) from exc
+    return load_chunks(
+        engine,
+        data.enterprises,
+        data.assessments,
+        lambda: iter([data.answers]),
+        actor_username=actor_username,
+        score=score,
+        sources=sources,
+    )
+
+
+def load_chunks(
+    engine: Engine,
+    enterprises: pd.DataFrame,
+    assessments_in: pd.DataFrame,
+    answer_chunks: Callable[[], Iterator[pd.DataFrame]],
+    *,
+    actor_username: str = "system",
+    score: bool = True,
+    sources: Sources | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> LoadReport:
+    """Load a data set whose answers come in chunks of whole assessments (each chunk's file
+    positions in ``_row``), all in one transaction: a bad row in the last chunk stores nothing.
+
+    Enterprises and assessments are checked whole first; each chunk is checked, scored and
+    stored in turn (its assessments, answers and results), so memory is bounded by a chunk.
     """
     report = LoadReport()
     started = time.perf_counter()
     sources = sources or Sources()
     try:
-        checked, assessments_in = validate_dataset(
-            data.enterprises, data.assessments, data.answers, sources
+        checked, assessments_all, context = validation.validate_context(
+            enterprises, assessments_in, sources
         )
     except TableError as exc:
         raise InvalidDataset(exc) from exc
-    data = replace(data, assessments=assessments_in)
-    started = _timed(report, "validate", started)
     firms = _enterprise_frame(checked)
-    plan = _plan(data.assessments, firms)
-    results = compute_results(data.answers, plan) if score else None
-    composite, crosswalk_version = compute_composite(results) if results is not None else (None, "")
-    started = _timed(report, "score", started)
+    latest = int(pd.to_numeric(assessments_all[C.YEAR]).max())
+    started = _timed(report, "validate", started)
+    stored: set[str] = set()
     try:
         with engine.begin() as connection:
             _refuse_known(connection, firms[C.USCC].tolist(), sources.enterprises)
             _refuse_known_ids(
                 connection,
-                data.assessments[C.ASSESSMENT_ID].astype(str).tolist(),
+                assessments_all[C.ASSESSMENT_ID].astype(str).tolist(),
                 sources.assessments,
             )
             bulk_insert(connection, _table(Enterprise), firms)
             enterprise_ids = _id_map(
                 connection, Enterprise.uscc, Enterprise.id, firms[C.USCC].tolist()
             )
-            assessments = _assessment_frame(data.assessments, plan, results, enterprise_ids)
-            bulk_insert(connection, _table(Assessment), assessments)
-            ids = _id_map(
-                connection,
-                Assessment.external_id,
-                Assessment.id,
-                assessments["external_id"].tolist(),
-            )
-            started = _timed(report, "enterprises+assessments", started)
-            answers = pd.DataFrame(
-                {
-                    "assessment_id": data.answers[C.ASSESSMENT_ID].astype(str).map(ids),
-                    "framework_id": data.answers[C.FRAMEWORK_ID].astype(str),
-                    "indicator_id": data.answers[C.INDICATOR_ID].astype(str),
-                    "answer": data.answers[C.ANSWER].astype(str),
-                }
-            )
-            if answers["assessment_id"].isna().any():
-                raise ValidationFailed(
-                    "部分答案引用了不存在的评估。", "Some answers refer to unknown assessments."
+            started = _timed(report, "enterprises", started)
+            with _foreign_keys_checked_at_end(connection):
+                for chunk in answer_chunks():
+                    try:
+                        validation.validate_answers(chunk, context, sources)
+                    except TableError as exc:
+                        raise InvalidDataset(exc) from exc
+                    ids = chunk[C.ASSESSMENT_ID].astype(str).str.strip()
+                    positions = validation.context_of(context, ids)["_row"].to_numpy()
+                    mine = assessments_all.iloc[positions]
+                    _store_chunk(
+                        connection, chunk, mine, firms, enterprise_ids, latest, score, report
+                    )
+                    stored.update(mine[C.ASSESSMENT_ID].astype(str))
+                    if progress is not None:
+                        progress(report.assessments, len(assessments_all))
+                rest = assessments_all[~assessments_all[C.ASSESSMENT_ID].astype(str).isin(stored)]
+                _store_chunk(  # assessments without answers: drafts
+                    connection, pd.DataFrame(), rest, firms, enterprise_ids, latest, False, report
                 )
-            bulk_insert(connection, _table(Answer), answers)
-            started = _timed(report, "answers", started)
-            if results is not None and composite is not None:
-                scored = results[results[C.ASSESSMENT_ID].map(_statuses(assessments)) != "draft"]
-                rows = result_rows(scored, ids)
-                bulk_insert(connection, _table(FrameworkResult), pd.DataFrame(rows))
-                kept = composite[composite[C.ASSESSMENT_ID].isin(set(scored[C.ASSESSMENT_ID]))]
-                bulk_insert(
-                    connection,
-                    _table(CompositeResult),
-                    pd.DataFrame(composite_rows(kept, ids, crosswalk_version)),
-                )
-                report.results = len(rows)
             connection.execute(
                 _table(AuditEvent).insert(),
                 [
@@ -163,20 +180,16 @@ def load_dataset(
                         "object_ids": [],
                         "detail": {
                             "enterprises": len(firms),
-                            "assessments": len(assessments),
-                            "answers": len(answers),
+                            "assessments": report.assessments,
+                            "answers": report.answers,
                         },
                     }
                 ],
             )
-            started = _timed(report, "results", started)
+            started = _timed(report, "assessments+answers+results", started)
             rebuild_summary(connection)  # the dashboards' summary table (assessment.analytics)
             _timed(report, "summary", started)
-        report.enterprises, report.assessments, report.answers = (
-            len(firms),
-            len(assessments),
-            len(answers),
-        )
+        report.enterprises = len(firms)
     except (IntegrityError, DataError) as exc:  # a concurrent load, or a check we lack
         reason = " ".join(str(exc.orig).split())[:200]
         raise ValidationFailed(
@@ -184,6 +197,80 @@ def load_dataset(
             f"The database refused the data; nothing was stored: {reason}",
         ) from exc
     return report
+
+
+def _store_chunk(
+    connection: Connection,
+    answers_in: pd.DataFrame,
+    assessments_in: pd.DataFrame,
+    firms: pd.DataFrame,
+    enterprise_ids: Mapping[str, int],
+    latest: int,
+    score: bool,
+    report: LoadReport,
+) -> None:
+    """Score (``score``) and store one chunk: its assessments, answers and results."""
+    if assessments_in.empty:
+        return
+    plan = _plan(assessments_in, firms)
+    results = compute_results(answers_in, plan) if score else None
+    composite, crosswalk_version = compute_composite(results) if results is not None else (None, "")
+    assessments = _assessment_frame(assessments_in, plan, results, enterprise_ids, latest)
+    bulk_insert(connection, _table(Assessment), assessments, checked_later=True)
+    ids = _id_map(
+        connection, Assessment.external_id, Assessment.id, assessments["external_id"].tolist()
+    )
+    report.assessments += len(assessments)
+    if answers_in.empty:
+        return
+    rows = pd.DataFrame(
+        {
+            "assessment_id": answers_in[C.ASSESSMENT_ID].astype(str).str.strip().map(ids),
+            "framework_id": answers_in[C.FRAMEWORK_ID].astype(str),
+            "indicator_id": answers_in[C.INDICATOR_ID].astype(str),
+            "answer": answers_in[C.ANSWER].astype(str),
+        }
+    )
+    if rows["assessment_id"].isna().any():
+        raise ValidationFailed(
+            "部分答案引用了不存在的评估。", "Some answers refer to unknown assessments."
+        )
+    bulk_insert(connection, _table(Answer), rows, checked_later=True)
+    report.answers += len(rows)
+    if results is not None and composite is not None:
+        scored = results[results[C.ASSESSMENT_ID].map(_statuses(assessments)) != "draft"]
+        result = result_rows(scored, ids)
+        bulk_insert(connection, _table(FrameworkResult), pd.DataFrame(result), checked_later=True)
+        kept = composite[composite[C.ASSESSMENT_ID].isin(set(scored[C.ASSESSMENT_ID]))]
+        bulk_insert(
+            connection,
+            _table(CompositeResult),
+            pd.DataFrame(composite_rows(kept, ids, crosswalk_version)),
+            checked_later=True,
+        )
+        report.results += len(result)
+
+
+_LOADED: Final = (Assessment, Answer, FrameworkResult, CompositeResult)
+
+
+@contextlib.contextmanager
+def _foreign_keys_checked_at_end(connection: Connection) -> Iterator[None]:
+    """PostgreSQL: the foreign keys of the tables a load fills are dropped for the transaction
+    and added back at the end, so they are validated in one set-based pass instead of a trigger
+    per row (the tables are locked until commit; names are stable by the naming convention).
+    SQLite checks them per row, which costs little."""
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    constraints = [
+        constraint for model in _LOADED for constraint in _table(model).foreign_key_constraints
+    ]
+    for constraint in constraints:
+        connection.execute(DropConstraint(constraint))
+    yield
+    for constraint in constraints:
+        connection.execute(AddConstraint(constraint))
 
 
 def _table(model: type[SQLModel]) -> Table:
@@ -256,6 +343,7 @@ def _assessment_frame(
     plan: pd.DataFrame,
     results: pd.DataFrame | None,
     enterprise_ids: Mapping[str, int],
+    latest_year: int,
 ) -> pd.DataFrame:
     aid = assessments[C.ASSESSMENT_ID].astype(str)
     year = pd.to_numeric(assessments[C.YEAR]).astype("int64")
@@ -269,7 +357,7 @@ def _assessment_frame(
     if results is not None:
         complete = results.groupby(C.ASSESSMENT_ID)[C.COMPLETE].all()
         done = aid.map(complete).fillna(False).astype(bool)
-        latest = year == year.max()
+        latest = year == latest_year
         status = status.mask(done & latest, Status.SUBMITTED.value)
         status = status.mask(done & ~latest, Status.VERIFIED.value)
     now = utcnow()
@@ -337,20 +425,27 @@ class InvalidDataset(ValidationFailed):
 
 
 def _id_map(connection: Connection, key: Any, value: Any, keys: Sequence[str]) -> dict[str, int]:
-    wanted = set(keys)
-    rows = connection.execute(select(key, value)).all()
-    return {str(k): int(v) for k, v in rows if k in wanted}
+    """``key`` → ``value`` for the rows whose key is one of ``keys``."""
+    found: dict[str, int] = {}
+    for start in range(0, len(keys), CHUNK):
+        part = list(keys[start : start + CHUNK])
+        rows = connection.execute(select(key, value).where(key.in_(part))).all()
+        found.update((str(k), int(v)) for k, v in rows)
+    return found
 
 
 # ----------------------------------------------------------------------------- bulk insert
 
 
-def bulk_insert(connection: Connection, table: Any, frame: pd.DataFrame) -> None:
-    """Insert ``frame`` (columns named as the table's) as fast as the backend allows."""
+def bulk_insert(
+    connection: Connection, table: Any, frame: pd.DataFrame, *, checked_later: bool = False
+) -> None:
+    """Insert ``frame`` (columns named as the table's) as fast as the backend allows
+    (``checked_later``: the caller has dropped the foreign keys and adds them back)."""
     if frame.empty:
         return
     if connection.dialect.name == "postgresql":
-        if len(frame) < REVALIDATE_FROM:
+        if len(frame) < REVALIDATE_FROM or checked_later:
             _copy(connection, table, frame)
             return
         # Big loads: drop the table's foreign keys, COPY, and add them back, so PostgreSQL

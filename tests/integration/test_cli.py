@@ -146,3 +146,18 @@ def test_load_and_rescore(cli_url: str, tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["rescore", "--framework", "dcmm@2018.1"]) == 0
     assert "30 assessments" in capsys.readouterr().out
     assert main(["rescore", "--framework", "dcmm"]) == 2
+
+
+def test_load_in_chunks_reports_progress(
+    cli_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``ronghe load --chunk-size``: every chunk stored, a plain progress line off a terminal."""
+    data = tmp_path / "ds"
+    assert main(["demo", "--enterprises", "10", "--years", "2", "--out", str(data)]) == 0
+    capsys.readouterr()
+    assert main(["load", str(data), "--chunk-size", "3"]) == 0
+    out = capsys.readouterr()
+    assert "20 assessments" in out.out
+    assert "loaded 20/20" in out.err
+    assert count(cli_url, Assessment) == 20
+    assert main(["load", str(data), "--chunk-size", "0"]) == 2
