@@ -9,10 +9,19 @@ from ui.i18n import language_switch, t
 from ui.navigation import HOME, LOGIN, PAGES, pages_for
 from ui.shell import build_pages, render_identity, render_menu
 from ui.signin import current_path, sign_out_redirect
-from ui.state import establish, remember_language, sign_in_ended, sign_out
+from ui.state import (
+    establish,
+    remember_language,
+    sign_in_ended,
+    sign_out,
+    visitor_language,
+    write_language_cookie,
+)
 
 st.set_page_config(page_title="融合 Ronghe", page_icon=":material/factory:", layout="wide")
 user = establish()
+if user is None:
+    visitor_language()
 if user is not None:
     render_identity(user)
 elif sign_in_ended():
@@ -25,6 +34,7 @@ elif sign_in_ended():
         icon=":material/logout:",
     )
 language_switch(on_change=remember_language)
+write_language_cookie()
 
 pages = build_pages(PAGES, user)
 page = st.navigation(list(pages.values()), position="hidden")

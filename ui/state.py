@@ -17,10 +17,13 @@ from assessment.models import User
 from assessment.repo.errors import AccessDenied
 from assessment.repo.sessions import resolve_session, revoke_session, set_session_lang
 from ui.auth_routes import COOKIE_NAME
+from ui.i18n import LANGUAGES
 from ui.resources import engine
 
 _USER_KEY = "auth__user"
 _LANG_KEY = "lang"  # the language switch's widget key (ui.i18n)
+_LANG_PENDING_KEY = "lang__cookie_pending"  # a visitor's new language still to be stored
+LANG_COOKIE = "ronghe_lang"  # a signed-out visitor's language (not a secret)
 _ENDED_KEY = "auth__ended_notice"  # True: tell this tab once that its sign-in has ended
 
 
@@ -51,13 +54,28 @@ def session_values(user: User) -> dict[str, object]:
     return {_USER_KEY: SignedIn(user.id, user.username, user.display_name, user.role)}
 
 
-def cookie_token() -> str | None:
-    """The session token the browser sent when this page was opened, if any."""
+def cookie_value(name: str) -> str | None:
+    """A cookie the browser sent when this page was opened, if any."""
     try:
-        value = st.context.cookies.get(COOKIE_NAME)
+        value = st.context.cookies.get(name)
     except (AttributeError, RuntimeError):  # no browser behind this run (bare mode)
         return None
     return value if isinstance(value, str) else None  # AppTest has no real cookies
+
+
+def cookie_token() -> str | None:
+    """The session token the browser sent when this page was opened, if any."""
+    return cookie_value(COOKIE_NAME)
+
+
+def visitor_language() -> None:
+    """A signed-out visitor's language from its cookie, in a fresh tab or after a reload
+    (a signed-in user's language is kept with the session instead)."""
+    if _LANG_KEY in st.session_state:
+        return
+    chosen = cookie_value(LANG_COOKIE)
+    if chosen in LANGUAGES:
+        st.session_state[_LANG_KEY] = chosen
 
 
 def establish() -> SignedIn | None:
@@ -98,14 +116,32 @@ def sign_in_ended() -> bool:
 
 
 def remember_language() -> None:
-    """Keep the language just chosen with the signed-in session (the switch's ``on_change``)."""
+    """Keep the language just chosen: with the signed-in session, or for a visitor in a cookie
+    (written by :func:`write_language_cookie` later in the run; the switch's ``on_change``)."""
     who = signed_in()
     if who is None or who.session_id is None:
+        st.session_state[_LANG_PENDING_KEY] = True
         return
     with session_scope(engine()) as session:
         set_session_lang(
             session, session_id=who.session_id, lang=str(st.session_state.get(_LANG_KEY, "zh"))
         )
+
+
+def write_language_cookie() -> None:
+    """Store a visitor's new language choice in a cookie the browser keeps for a year (set from
+    the page, so the switch does not reload it and nothing typed is lost). Not a secret, so not
+    HttpOnly."""
+    if not st.session_state.pop(_LANG_PENDING_KEY, False):
+        return
+    chosen = str(st.session_state.get(_LANG_KEY, "zh"))
+    if chosen not in LANGUAGES:
+        return
+    st.html(
+        f"<script>document.cookie = '{LANG_COOKIE}={chosen}; path=/; max-age=31536000; "
+        "SameSite=Lax';</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 def sign_out() -> None:

@@ -130,3 +130,25 @@ def test_an_unknown_url_lands_home_with_a_note_in_the_users_language(app_engine:
     at.run()
     assert not at.exception
     assert at.warning[0].value == "There is no page “no-such-page”; here is the home page."
+
+
+def test_a_visitors_language_choice_is_kept_in_a_cookie_across_reloads(
+    app_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui import state
+
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert at.title[0].value == "Home"
+    script = at.get("html")[0].proto.body
+    assert "document.cookie = 'ronghe_lang=en; path=/" in script
+    at.run()  # written once, not on every run
+    assert not [h for h in at.get("html") if "ronghe_lang" in h.proto.body]
+
+    # a reload is a fresh session: the browser sends the cookie back
+    cookies = {state.LANG_COOKIE: "en"}
+    monkeypatch.setattr(state, "cookie_value", cookies.get)
+    reloaded = AppTest.from_file(APP, default_timeout=30).run()
+    assert reloaded.title[0].value == "Home"
+    cookies[state.LANG_COOKIE] = "xx"  # a tampered value is ignored
+    assert AppTest.from_file(APP, default_timeout=30).run().title[0].value == "首页"
