@@ -370,3 +370,18 @@ def test_a_reload_stays_on_the_dimension_being_filled(app_as, app_engine) -> Non
     assert linked.selectbox(key=f"assess__dimsel__{draft.id}__dcmm__zh").value == (
         DCMM.dimensions[4].id
     )
+
+
+def test_the_results_page_lists_the_assessments_by_enterprise_without_an_id(
+    app_as, app_engine
+) -> None:
+    _, user = enterprise_user(app_engine)
+    aid = draft_of(app_engine, user, ["dcmm"])
+    with Session(app_engine) as session:
+        firm = session.get(Enterprise, user.enterprise_id)
+        assert firm is not None
+        name = firm.name
+    at = app_as(user, page="app_pages/results.py")
+    assert not at.exception
+    labels = [p.proto.label for p in at.main.get("page_link")]
+    assert f"{name} · 2025 · 草稿 · #{aid}" in labels
