@@ -4,11 +4,12 @@ through the audited core functions."""
 
 import streamlit as st
 
-from assessment.analytics.review import evidence_content, evidence_files, review_queue
+from assessment.analytics.review import review_queue
 from assessment.db import session_scope
 from assessment.repo.assessments import review_assessment
 from assessment.repo.enterprises import confirm_enterprise, list_enterprises
 from assessment.repo.errors import RepositoryError
+from assessment.repo.evidence import evidence_content, list_evidence
 from ui import dashboard_view as view
 from ui.i18n import lang, t
 from ui.resources import engine
@@ -56,7 +57,7 @@ with queue_tab, session_scope(engine()) as session:
             f"/results?assessment={chosen}",
             icon=":material/open_in_new:",
         )
-        files = evidence_files(session, actor=me, assessment_id=chosen)
+        files = list_evidence(session, actor=me, assessment_id=chosen)
         st.markdown(f"###### {t('佐证材料', 'Evidence files')} ({len(files)})")
         if not files:
             st.caption(t("未上传佐证材料。", "No evidence files were attached."))
@@ -67,12 +68,14 @@ with queue_tab, session_scope(engine()) as session:
                 f"({info.size_bytes:,} B)"
             )
             if right.button(t("准备下载", "Prepare download"), key=f"rev__file_{info.id}"):
-                name, media, content = evidence_content(session, actor=me, file_id=info.id)
+                _, content = evidence_content(
+                    session, actor=me, assessment_id=chosen, evidence_id=info.id
+                )
                 right.download_button(
                     t("下载", "Download"),
                     content,
-                    file_name=name,
-                    mime=media,
+                    file_name=info.filename,
+                    mime=info.media_type,
                     key=f"rev__dl_{info.id}",
                 )
         with st.form("rev__form"):

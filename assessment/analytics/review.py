@@ -8,9 +8,6 @@ comment) and ``confirm_enterprise``; downloading an evidence file is recorded as
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 import pandas as pd
 from sqlalchemy import func, select
 from sqlmodel import Session, col
@@ -26,7 +23,6 @@ from assessment.models import (
     FrameworkResult,
     User,
 )
-from assessment.repo import audit
 from assessment.repo.access import REVIEWERS, region_condition, require_role, scope_condition
 from assessment.repo.errors import AccessDenied
 
@@ -42,19 +38,6 @@ ENTERPRISE_COLUMNS = (
     "composite",
     "stage",
 )
-
-
-@dataclass(frozen=True)
-class EvidenceInfo:
-    """An evidence file's description (its content is read separately, and recorded)."""
-
-    id: int
-    framework_id: str
-    indicator_id: str
-    filename: str
-    media_type: str
-    size_bytes: int
-    uploaded_at: datetime
 
 
 def review_queue(session: Session, *, actor: User, limit: int = 200) -> pd.DataFrame:
@@ -102,46 +85,6 @@ def review_queue(session: Session, *, actor: User, limit: int = 200) -> pd.DataF
         "evidence_files",
     ]
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
-
-
-def evidence_files(session: Session, *, actor: User, assessment_id: int) -> list[EvidenceInfo]:
-    """The evidence files of one assessment in scope (AccessDenied outside it)."""
-    _assessment_in_scope(session, actor, assessment_id)
-    rows = session.execute(
-        select(
-            col(EvidenceFile.id),
-            col(EvidenceFile.framework_id),
-            col(EvidenceFile.indicator_id),
-            col(EvidenceFile.filename),
-            col(EvidenceFile.media_type),
-            col(EvidenceFile.size_bytes),
-            col(EvidenceFile.uploaded_at),
-        )
-        .where(col(EvidenceFile.assessment_id) == assessment_id)
-        .order_by(col(EvidenceFile.framework_id), col(EvidenceFile.indicator_id))
-    ).all()
-    return [EvidenceInfo(*r) for r in rows]
-
-
-def evidence_content(session: Session, *, actor: User, file_id: int) -> tuple[str, str, bytes]:
-    """(filename, media type, bytes) of an evidence file in scope; the read is audited."""
-    row = session.execute(
-        select(EvidenceFile)
-        .join(Assessment, col(Assessment.id) == col(EvidenceFile.assessment_id))
-        .join(Enterprise, col(Enterprise.id) == col(Assessment.enterprise_id))
-        .where(col(EvidenceFile.id) == file_id, scope_condition(actor))
-    ).scalar_one_or_none()
-    if row is None:
-        raise AccessDenied()
-    audit.record_export(
-        session,
-        actor=actor,
-        what="evidence_file",
-        object_type="evidence_file",
-        object_ids=[file_id],
-        detail={"assessment_id": row.assessment_id, "filename": row.filename},
-    )
-    return row.filename, row.media_type, bytes(row.content)
 
 
 def _assessment_in_scope(session: Session, actor: User, assessment_id: int) -> Assessment:
@@ -315,11 +258,8 @@ def _steps_to_next(raises: pd.DataFrame, needed: float, next_level: int) -> int 
 
 
 __all__ = [
-    "EvidenceInfo",
     "answered_count",
     "closest_to_next_level",
     "enterprise_table",
-    "evidence_content",
-    "evidence_files",
     "review_queue",
 ]

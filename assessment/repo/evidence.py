@@ -208,7 +208,8 @@ def list_evidence(
 def evidence_content(
     session: Session, *, actor: User, assessment_id: int, evidence_id: int
 ) -> tuple[EvidenceInfo, bytes]:
-    """One file with its content (AccessDenied when it is not in the actor's scope)."""
+    """One file with its content (AccessDenied when it is not in the actor's scope); the read is
+    recorded in the audit log like any export."""
     get_assessment(session, actor=actor, assessment_id=assessment_id)
     row = session.exec(
         select(EvidenceFile).where(
@@ -217,6 +218,14 @@ def evidence_content(
     ).first()
     if row is None:
         raise AccessDenied()
+    audit.record_export(
+        session,
+        actor=actor,
+        what="evidence_file",
+        object_type="evidence_file",
+        object_ids=[evidence_id],
+        detail={"assessment_id": assessment_id, "filename": row.filename},
+    )
     return _info(row), row.content
 
 

@@ -146,3 +146,37 @@ def test_registry_page_renders_and_campaign_progress_shows_on_the_dashboard(
     assert not at.exception
     markdown = " ".join(m.value for m in at.markdown)
     assert "Campaign progress: Diagnosis drive (2025)" in markdown
+
+
+def test_review_page_lists_evidence_and_records_each_download(
+    app_as: AppAs, demo: Demo, app_engine: Engine
+) -> None:
+    from assessment.models import EvidenceFile
+
+    at = app_as(demo.users["county"], page="app_pages/bureau/review.py", lang="en")
+    chosen = int(at.selectbox(key="rev__pick").value)
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    with Session(app_engine) as session:  # stands for a file the enterprise attached earlier
+        evidence = EvidenceFile(
+            assessment_id=chosen,
+            framework_id="dcmm",
+            indicator_id="data_strategy_plan",
+            filename="strategy.pdf",
+            media_type="application/pdf",
+            size_bytes=len(pdf),
+            sha256="0" * 64,
+            content=pdf,
+        )
+        session.add(evidence)
+        session.commit()
+        file_id = evidence.id
+    at.run()
+    assert any("strategy.pdf" in m.value for m in at.markdown)
+    at.button(key=f"rev__file_{file_id}").click().run()
+    assert not at.exception
+    assert at.get("download_button")
+    with Session(app_engine) as session:
+        reads = session.exec(
+            select(AuditEvent).where(col(AuditEvent.object_type) == "evidence_file")
+        ).all()
+        assert [e.object_ids for e in reads] == [[str(file_id)]]
