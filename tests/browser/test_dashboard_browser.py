@@ -6,12 +6,6 @@ Skips with the reason when Playwright or /usr/bin/chromium is not available.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,20 +20,13 @@ from assessment.repo.demo_setup import with_county
 from assessment.repo.loading import load_dataset
 from assessment.repo.reference_data import sync_reference_data
 from indicators.loader import load_all
+from tests.browser.serving import CHROMIUM, CHROMIUM_ARGS, require_browser, served_app
 
-CHROMIUM = "/usr/bin/chromium"
-ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "bureau-browser-test-1"
 
-playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-if not Path(CHROMIUM).exists():
-    pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+require_browser()
+from playwright import sync_api as playwright  # noqa: E402
 
 
 @pytest.fixture
@@ -62,37 +49,15 @@ def server(tmp_path: Path) -> Iterator[str]:
             region_code=county[:4] + "00",
         )
     engine.dispose()
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"),
-            "--server.headless", "true", "--server.port", str(port),
-            "--browser.gatherUsageStats", "false",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": url},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
+    with served_app(url) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def test_prefecture_bureau_sees_the_lagging_county_at_1280x800(server: str, tmp_path: Path) -> None:
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+            args=CHROMIUM_ARGS,
         )
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 800})

@@ -4,14 +4,8 @@ folder. Skipped, with the reason, where Playwright or chromium is not available.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlmodel import Session
@@ -21,30 +15,18 @@ from assessment.models import Role
 from assessment.repo.assessments import create_assessment, save_answers
 from assessment.repo.reference_data import sync_reference_data
 from indicators.loader import load_framework
+from tests.browser.serving import CHROMIUM, CHROMIUM_ARGS, require_browser, served_app
 from tests.integration.factories import PASSWORD, make_admin, make_enterprise, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("RONGHE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
-
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="playwright is not installed (pip install -e '.[dev]')"
-)
-if not Path(CHROMIUM).exists():
-    pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+require_browser()
+from playwright import sync_api  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
     """A database with an enterprise whose DCMM draft lacks its first dimension, and the app
-    served by ``streamlit run`` on a free port."""
+    served as ``make run`` serves it, on a free port."""
     folder = tmp_path_factory.mktemp("browser")
     url = f"sqlite:///{folder / 'app.db'}"
     engine = make_engine(url)
@@ -63,43 +45,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]
             session, actor=user, assessment_id=draft.id, base_version=draft.version, answers=rest
         )
     engine.dispose()
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "serve.py"),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": url},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("streamlit did not start")
-        shots = folder / "screenshots"
-        shots.mkdir()
+    shots = folder / "screenshots"
+    shots.mkdir()
+    with served_app(url) as base:
         yield {"base": base, "shots": shots, "dimension": dcmm.dimensions[0]}
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 def settle(page) -> None:  # type: ignore[no-untyped-def]
