@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, or_, select, true
+from sqlalchemy import func, select, true
 from sqlmodel import Session, col
 
 from assessment import reference
@@ -44,6 +44,7 @@ from assessment.models import (
     User,
 )
 from assessment.repo.access import code_range, require_role, scope_condition
+from assessment.repo.certified import CertifiedKind, current_condition
 from assessment.repo.errors import ValidationFailed
 from assessment.settings import get_settings
 from assessment.work_points import work_points
@@ -51,7 +52,10 @@ from indicators.schema import Framework
 
 RESULT_STATUSES = (Status.SUBMITTED.value, Status.RESUBMITTED.value, Status.VERIFIED.value)
 CDO_FRAMEWORK = "cdo"
-CERTIFIED_KINDS = {"dcmm": "dcmm_certificate", "gbt23001": "gbt23001_grade"}
+CERTIFIED_KINDS = {
+    "dcmm": CertifiedKind.DCMM_CERTIFICATE.value,
+    "gbt23001": CertifiedKind.GBT23001_GRADE.value,
+}
 _name, _note = index_name()  # the crosswalk data names and explains the index (融合指数)
 assert _note is not None, "the default crosswalk must explain the Ronghe Index"
 INDEX_NAME = (_name.zh, _name.en)
@@ -350,10 +354,7 @@ def certified(session: Session, actor: User, filters: Filters, *, today: date) -
             .join(Enterprise, col(Enterprise.id) == col(CertifiedResult.enterprise_id))
             .where(
                 col(CertifiedResult.kind) == kind,
-                or_(
-                    col(CertifiedResult.expires_on).is_(None),
-                    col(CertifiedResult.expires_on) >= today,
-                ),
+                current_condition(today),
                 *_enterprise_conditions(actor, filters),
             )
         )

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import pandas as pd
+from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 
 from assessment import columns as C
@@ -347,6 +348,12 @@ def list_certified(
 def is_current(row: CertifiedResult, today: date) -> bool:
     """A result is current when it has no expiry or does not expire before today."""
     return row.expires_on is None or row.expires_on >= today
+
+
+def current_condition(today: date) -> ColumnElement[bool]:
+    """:func:`is_current` as an SQL condition, for queries that count in the database."""
+    expires = col(CertifiedResult.expires_on)
+    return or_(expires.is_(None), expires >= today)
 
 
 def current_frame(
