@@ -274,7 +274,9 @@ class DashboardCell(SQLModel, table=True):
     status: str = Field(primary_key=True, max_length=16)
     n: int = 0  # enterprises (each by its newest assessment of the year)
     scored: int = 0  # of them, with a value in ``total`` (composite / score)
-    total: float = 0.0  # sum of the value (composite index, score_100, indicator score 0–1)
+    total: float = 0.0  # sum of the value (composite index, score_100)
+    # indicator metric: answered counts and score sums per indicator (analytics.summary)
+    items: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
 
 
 # Campaigns: a bureau's assessment drive for a year with target counts per sub-region

@@ -34,7 +34,8 @@ def _prepare(url: str, enterprises: int) -> list[str]:
     from assessment.demo import DemoData, generate
     from assessment.models import ConsultantAssignment, Role
     from assessment.repo.accounts import create_user
-    from assessment.repo.loading import bulk_insert, load_dataset
+    from assessment.repo.bulk import bulk_insert
+    from assessment.repo.loading import load_dataset
     from assessment.repo.reference_data import sync_reference_data
     from indicators.loader import load_framework
 

@@ -121,7 +121,7 @@ def _build(url: str, frames: dict[str, pd.DataFrame]) -> dict[str, float]:
     from assessment.analytics.summary import rebuild_summary
     from assessment.db import make_engine, migrate
     from assessment.repo.accounts import create_user
-    from assessment.repo.loading import bulk_insert
+    from assessment.repo.bulk import bulk_insert
     from assessment.repo.reference_data import sync_reference_data
 
     engine = make_engine(url)

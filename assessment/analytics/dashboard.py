@@ -22,6 +22,7 @@ Definitions (also shown on the page):
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -33,7 +34,14 @@ from sqlalchemy import func, select, true
 from sqlmodel import Session, col
 
 from assessment import reference
-from assessment.analytics.summary import ASSESSED, COMPOSITE, COMPOSITE_BIN, INDICATOR, LEVEL
+from assessment.analytics.summary import (
+    ASSESSED,
+    COMPOSITE,
+    COMPOSITE_BIN,
+    INDICATOR,
+    LEVEL,
+    sum_by_group,
+)
 from assessment.composite import index_name
 from assessment.models import (
     CertifiedResult,
@@ -48,6 +56,7 @@ from assessment.repo.certified import CertifiedKind, current_condition
 from assessment.repo.errors import ValidationFailed
 from assessment.settings import get_settings
 from assessment.work_points import work_points
+from indicators.loader import load_framework
 from indicators.schema import Framework
 
 RESULT_STATUSES = (Status.SUBMITTED.value, Status.RESUBMITTED.value, Status.VERIFIED.value)
@@ -236,22 +245,10 @@ def cell_sums(
     any of year, subregion, industry, size_class, status, framework_id, item, bucket."""
     where = jurisdiction_of(actor)
     cell = DashboardCell
-    names = {
-        "year": col(cell.year),
-        "subregion": _subregion_expr(where),
-        "industry": col(cell.industry_code),
-        "size_class": col(cell.size_class),
-        "status": col(cell.status),
-        "framework_id": col(cell.framework_id),
-        "item": col(cell.item),
-        "bucket": col(cell.bucket),
-    }
+    names = _cell_names(where)
     groups = [names[b].label(b) for b in by]
     conditions = _cell_conditions(filters, where, metric, years or [filters.year])
-    if statuses is not None:
-        conditions.append(col(cell.status).in_(list(statuses)))
-    if framework_id is not None:
-        conditions.append(col(cell.framework_id) == framework_id)
+    conditions.extend(_status_framework(statuses, framework_id))
     query = select(
         *groups,
         func.sum(col(cell.n)).label("n"),
@@ -267,6 +264,88 @@ def cell_sums(
         frame[name] = frame[name].astype("int64")
     frame["total"] = frame["total"].astype(float)
     return frame.reset_index(drop=True)
+
+
+def _cell_names(where: Jurisdiction) -> dict[str, Any]:
+    cell = DashboardCell
+    return {
+        "year": col(cell.year),
+        "subregion": _subregion_expr(where),
+        "industry": col(cell.industry_code),
+        "size_class": col(cell.size_class),
+        "status": col(cell.status),
+        "framework_id": col(cell.framework_id),
+        "item": col(cell.item),
+        "bucket": col(cell.bucket),
+    }
+
+
+def _status_framework(statuses: Sequence[str] | None, framework_id: str | None) -> list[Any]:
+    conditions: list[Any] = []
+    if statuses is not None:
+        conditions.append(col(DashboardCell.status).in_(list(statuses)))
+    if framework_id is not None:
+        conditions.append(col(DashboardCell.framework_id) == framework_id)
+    return conditions
+
+
+def indicator_sums(
+    session: Session,
+    actor: User,
+    filters: Filters,
+    *,
+    by: Sequence[str] = (),
+    framework_id: str | None = None,
+) -> pd.DataFrame:
+    """Per indicator (``framework_id``, ``item`` = indicator id), grouped ``by`` as in
+    :func:`cell_sums`: answered count (``n`` = ``scored``) and score sum (``total``), added up
+    from the packed vectors of the indicator cells in scope."""
+    where = jurisdiction_of(actor)
+    names = _cell_names(where)
+    conditions = _cell_conditions(filters, where, INDICATOR, [filters.year])
+    conditions.extend(_status_framework(RESULT_STATUSES, framework_id))
+    cell = DashboardCell
+    rows = session.execute(
+        select(
+            *(names[b].label(b) for b in by),
+            col(cell.framework_id),
+            col(cell.item),
+            col(cell.items),
+        ).where(*conditions)
+    ).all()
+    cells = pd.DataFrame([tuple(r) for r in rows], columns=[*by, "framework_id", "version", "v"])
+    parts = [pd.DataFrame(columns=[*by, "framework_id", "item", "n", "scored", "total"])]
+    for (framework, version), part in cells.groupby(["framework_id", "version"], sort=False):
+        items = np.asarray(_indicator_ids(str(framework), str(version)), dtype=object)
+        matrix = np.frombuffer(b"".join(part["v"]), dtype="<f8").reshape(len(part), -1)
+        firsts, _, sums = sum_by_group(part[list(by)], matrix)
+        counts, totals = np.hsplit(sums, 2)
+        group, item = np.nonzero(counts)
+        keys = part[list(by)].iloc[firsts[group]]
+        answered = counts[group, item].astype("int64")
+        parts.append(
+            pd.DataFrame(
+                {
+                    **{b: keys[b].to_numpy() for b in by},
+                    "framework_id": framework,
+                    "item": items[item],
+                    "n": answered,
+                    "scored": answered,
+                    "total": totals[group, item],
+                }
+            )
+        )
+    frame = pd.concat(parts, ignore_index=True)
+    summed = frame.groupby([*by, "framework_id", "item"], as_index=False, sort=False)
+    result: pd.DataFrame = summed[["n", "scored", "total"]].sum()  # versions sharing indicators
+    return result.astype({"n": "int64", "scored": "int64", "total": "float64"})
+
+
+@functools.lru_cache(maxsize=64)
+def _indicator_ids(framework_id: str, version: str) -> tuple[str, ...]:
+    """Indicators of a framework version in file order (the order of ``items`` vectors)."""
+    framework = load_framework(framework_id, version)
+    return tuple(i.id for d in framework.dimensions for i in d.indicators)
 
 
 # ----------------------------------------------------------------------------- suppression
@@ -595,23 +674,9 @@ def weakest_indicators(
     (``industry`` "all") and in each industry, each with the 2025 work-points measures it serves
     (from the framework data)."""
     k = k_threshold()
-    overall = cell_sums(
-        session,
-        actor,
-        filters,
-        metric=INDICATOR,
-        by=("framework_id", "item"),
-        framework_id=framework_id,
-    )
+    overall = indicator_sums(session, actor, filters, framework_id=framework_id)
     overall["industry"] = ALL
-    split = cell_sums(
-        session,
-        actor,
-        filters,
-        metric=INDICATOR,
-        by=("industry", "framework_id", "item"),
-        framework_id=framework_id,
-    )
+    split = indicator_sums(session, actor, filters, by=("industry",), framework_id=framework_id)
     frame = pd.concat([overall, split], ignore_index=True)
     frame = frame.assign(mean_score=100.0 * frame["total"] / frame["n"].clip(lower=1))
     data = suppress(frame.drop(columns=["scored", "total"]), k, ["mean_score"])

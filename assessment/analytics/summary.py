@@ -15,7 +15,10 @@ Metrics:
 * ``assessed``: every newest assessment, any status; ``scored``/``total``: composite index;
 * ``composite``: the composite index in 5-point bins (``bucket`` 0–20), for medians;
 * ``level``: per framework, the awarded level (``bucket``; -1 none), ``total`` = Σ score_100;
-* ``indicator``: per framework and indicator (``item``), answered count and Σ score (0–1).
+* ``indicator``: per framework version (``item`` holds the version), ``n`` assessments and in
+  ``items`` the answered count and Σ score (0–1) of each indicator, as two packed vectors
+  (:func:`pack_items`). One row per group and framework rather than per indicator keeps the
+  table about thirty times smaller than the answers, so a bulk load is not dominated by it.
 
 The table is kept current by :func:`refresh_summary` (submit, review, new drafts) for the groups a
 change touches, and rebuilt by :func:`rebuild_summary` (bulk load, rescore, ``init-db``); the
@@ -25,8 +28,11 @@ rebuilt table always equals a recomputation from scratch (tested).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from sqlalchemy import (
     Connection,
@@ -56,6 +62,10 @@ from assessment.models import (
     Status,
 )
 from assessment.repo.access import code_range
+from assessment.repo.bulk import bulk_insert
+
+if TYPE_CHECKING:
+    from indicators.schema import Framework
 
 GRAINS = {"n": 2, "p": 4, "c": 6}  # region digits kept by each grain
 COMPOSITE_BIN = 5  # width of the composite index bins (points)
@@ -79,7 +89,9 @@ CELL_COLUMNS = (
     "n",
     "scored",
     "total",
+    "items",
 )
+SQL_COLUMNS = CELL_COLUMNS[:-1]  # the metrics computed in SQL have no ``items``
 Executor = Session | Connection
 Key = tuple[Any, ...]
 
@@ -204,23 +216,47 @@ def _sql_cells(executor: Executor, grain: str, keys: Sequence[Key] | None) -> li
     )
     table = DashboardCell.__table__  # type: ignore[attr-defined]
     return [
-        insert(table).from_select(list(CELL_COLUMNS), _restrict(query, grain, keys))
+        insert(table).from_select(list(SQL_COLUMNS), _restrict(query, grain, keys))
         for query in (assessed, binned, levels)
     ]
 
 
-def _indicator_cells(executor: Executor, grain: str, keys: Sequence[Key] | None) -> pd.DataFrame:
-    """Indicator metric cells, scored from the stored answers by the engine."""
-    from assessment import scoring
-    from indicators.loader import load_framework
+_UNKNOWN = np.inf  # a value no score takes: marks the rows KnownScores does not hold
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+READ_IDS = 30_000  # assessment ids per query (SQLite allows 32,766 variables in older builds)
 
-    if executor.execute(select(col(Answer.assessment_id)).limit(1)).first() is None:
-        return pd.DataFrame(columns=list(CELL_COLUMNS))
+
+@dataclass
+class KnownScores:
+    """Indicator scores a bulk load has just computed, so the summary is built without reading
+    its answers back: per framework version, database assessment ids and their (assessments ×
+    indicators) values (:func:`assessment.scoring.indicator_values`, indicators in file order)."""
+
+    parts: dict[tuple[str, str], list[tuple[IntArray, FloatArray]]] = field(default_factory=dict)
+
+    def add(self, framework_id: str, version: str, ids: Sequence[int], values: FloatArray) -> None:
+        part = (np.asarray(ids, dtype=np.int64), values)
+        self.parts.setdefault((framework_id, version), []).append(part)
+
+    def lookup(self, framework_id: str, version: str, ids: IntArray, width: int) -> FloatArray:
+        """The values of ``ids``; rows it does not hold are all ``_UNKNOWN``."""
+        out = np.full((len(ids), width), _UNKNOWN)
+        place = pd.Index(ids)
+        for part_ids, values in self.parts.get((framework_id, version), []):
+            positions = place.get_indexer(pd.Index(part_ids))
+            kept = positions >= 0
+            out[positions[kept]] = values[kept]
+        return out
+
+
+def _indicator_plan(executor: Executor, grain: str, keys: Sequence[Key] | None) -> pd.DataFrame:
+    """The newest assessments with a result (one row per framework), with their own region."""
     newest = _newest(keys)
     query = (
         select(
             col(Assessment.id),
-            *_key_columns(grain),
+            *_key_columns("c"),
             col(Assessment.status),
             col(FrameworkResult.framework_id),
             col(FrameworkResult.framework_version),
@@ -230,90 +266,159 @@ def _indicator_cells(executor: Executor, grain: str, keys: Sequence[Key] | None)
         .join(Enterprise, col(Enterprise.id) == col(Assessment.enterprise_id))
         .join(FrameworkResult, col(FrameworkResult.assessment_id) == col(Assessment.id))
     )
-    plan = pd.DataFrame(
+    return pd.DataFrame(
         [tuple(r) for r in executor.execute(_restrict(query, grain, keys)).all()],
         columns=["aid", *KEY_COLUMNS, "cell_status", "framework_id", "version", "paths"],
     )
-    parts = []
-    for (framework_id, version), rows in plan.groupby(["framework_id", "version"]):
-        ids = rows["aid"].astype(int).tolist()
+
+
+def _scored_answers(
+    executor: Executor, framework: Framework, rows: pd.DataFrame, width: int
+) -> FloatArray:
+    """Indicator values of ``rows``' assessments scored from their stored answers."""
+    from assessment import scoring
+
+    framework_id = framework.id
+    known = {i.id for d in framework.dimensions for i in d.indicators}
+    ids = rows["aid"].astype("int64").to_numpy()
+    out = np.full((len(ids), width), np.nan)
+    place = pd.Index(ids.astype(str))
+    paths = pd.Series(
+        {str(a): p.get(framework_id) for a, p in zip(rows["aid"], rows["paths"], strict=True)}
+    ).dropna()
+    for start in range(0, len(ids), READ_IDS):
+        part = ids[start : start + READ_IDS].tolist()
+        found = executor.execute(
+            select(col(Answer.assessment_id), col(Answer.indicator_id), col(Answer.answer))
+            .where(col(Answer.framework_id) == framework_id)
+            .where(col(Answer.assessment_id).in_(part))
+        ).all()
         answers = pd.DataFrame(
-            [
-                (str(a), i, t)
-                for a, i, t in executor.execute(
-                    select(col(Answer.assessment_id), col(Answer.indicator_id), col(Answer.answer))
-                    .where(col(Answer.framework_id) == framework_id)
-                    .where(col(Answer.assessment_id).in_(ids))
-                ).all()
-            ],
+            [(str(a), i, t) for a, i, t in found],
             columns=[C.ASSESSMENT_ID, C.INDICATOR_ID, C.ANSWER],
         )
-        if answers.empty:
-            continue
-        framework = load_framework(str(framework_id), str(version))
-        known = {i.id for d in framework.dimensions for i in d.indicators}
         answers = answers[answers[C.INDICATOR_ID].isin(known)]
-        paths = pd.Series(
-            {
-                str(a): p.get(str(framework_id))
-                for a, p in zip(rows["aid"], rows["paths"], strict=True)
-            }
-        ).dropna()
-        scored = scoring.score(
+        result = scoring.score(
             answers,
             framework,
             paths=paths if framework.paths else None,
-            assessment_ids=[str(a) for a in ids],
-        ).indicator_scores
-        scored = scored[scored[C.SCORE].notna()]
-        scored = scored[[C.ASSESSMENT_ID, C.INDICATOR_ID, C.SCORE]].merge(
-            rows.assign(**{C.ASSESSMENT_ID: rows["aid"].astype(str)}), on=C.ASSESSMENT_ID
+            assessment_ids=[str(a) for a in part],
         )
-        grouped = (
-            scored.groupby([*KEY_COLUMNS, "cell_status", C.INDICATOR_ID])[C.SCORE]
-            .agg(["count", "sum"])
-            .reset_index()
-        )
-        parts.append(
-            grouped.assign(
-                grain=grain,
-                status=grouped["cell_status"],
-                metric=INDICATOR,
-                framework_id=str(framework_id),
-                item=grouped[C.INDICATOR_ID],
-                bucket=0,
-                n=grouped["count"],
-                scored=grouped["count"],
-                total=grouped["sum"],
-            )[list(CELL_COLUMNS)]
-        )
+        positions = place.get_indexer(pd.Index(result.matrix.assessment_ids.astype(str)))
+        out[positions] = scoring.indicator_values(result.matrix, result.scores)
+    return out
+
+
+def _region_of(codes: pd.Series, grain: str) -> pd.Series:
+    digits = GRAINS[grain]
+    return codes.str.slice(0, digits) + "0" * (6 - digits)
+
+
+def sum_by_group(
+    keys: pd.DataFrame, matrix: npt.NDArray[Any]
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """Rows of ``matrix`` summed per distinct row of ``keys`` (``keys`` without columns: one
+    group): each group's first row in ``keys``, its size and its sums."""
+    if len(keys.columns):
+        groups = keys.groupby(list(keys.columns), sort=False, dropna=False).ngroup().to_numpy()
+    else:
+        groups = np.zeros(len(keys), dtype=np.int64)
+    order = np.argsort(groups, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(groups[order]) != 0])
+    sums: FloatArray = np.add.reduceat(matrix[order].astype(np.float64), starts, axis=0)
+    return order[starts], np.diff(np.r_[starts, len(order)]), sums
+
+
+def pack_items(counts: npt.NDArray[Any], totals: FloatArray) -> bytes:
+    """An indicator cell's ``items``: answered counts, then score sums, per indicator of the
+    framework version in file order (little-endian float64)."""
+    return np.concatenate([counts, totals]).astype("<f8").tobytes()
+
+
+def unpack_items(items: bytes) -> tuple[FloatArray, FloatArray]:
+    """(answered counts, score sums) of an indicator cell's ``items``."""
+    values = np.frombuffer(items, dtype="<f8")
+    half = len(values) // 2
+    return values[:half], values[half:]
+
+
+def _aggregate(rows: pd.DataFrame, values: FloatArray, grain: str) -> pd.DataFrame:
+    """Indicator cells of ``grain`` for one framework version: per group of ``rows``, its
+    assessments (``n``) and per indicator the answered count and score sum (``items``)."""
+    keys = rows[[*KEY_COLUMNS, "cell_status"]].reset_index(drop=True)
+    keys["region_code"] = _region_of(keys["region_code"].astype(str), grain)
+    answered = ~np.isnan(values)
+    both = np.hstack([answered, np.where(answered, values, 0.0)])
+    firsts, sizes, sums = sum_by_group(keys, both)
+    counts, totals = np.hsplit(sums, 2)
+    cells = keys.iloc[firsts].reset_index(drop=True)
+    n = sizes
+    return pd.DataFrame(
+        {
+            "grain": grain,
+            **{name: cells[name] for name in KEY_COLUMNS},
+            "status": cells["cell_status"],
+            "metric": INDICATOR,
+            "framework_id": rows["framework_id"].iloc[0],
+            "item": rows["version"].iloc[0],
+            "bucket": 0,
+            "n": n,
+            "scored": n,
+            "total": 0.0,
+            "items": [pack_items(c, t) for c, t in zip(counts, totals, strict=True)],
+        }
+    )
+
+
+def _indicator_cells(
+    executor: Executor,
+    grains: Sequence[str],
+    keys: Sequence[Key] | None,
+    known: KnownScores | None = None,
+) -> pd.DataFrame:
+    """Indicator metric cells of ``grains`` (one per group and framework version), each
+    assessment scored once (from ``known`` where it holds the assessment, else from its stored
+    answers)."""
+    from indicators.loader import load_framework
+
+    plan = _indicator_plan(executor, grains[0], keys)
+    parts: list[pd.DataFrame] = []
+    for (framework_id, version), rows in plan.groupby(["framework_id", "version"]):
+        framework = load_framework(str(framework_id), str(version))
+        items = [i.id for d in framework.dimensions for i in d.indicators]
+        ids: IntArray = rows["aid"].to_numpy(dtype=np.int64)
+        if known is not None:
+            values = known.lookup(str(framework_id), str(version), ids, len(items))
+        else:
+            values = np.full((len(ids), len(items)), _UNKNOWN)
+        missing = np.isinf(values[:, 0]) if len(items) else np.zeros(len(ids), dtype=bool)
+        if missing.any():
+            values[missing] = _scored_answers(executor, framework, rows[missing], len(items))
+        parts.extend(_aggregate(rows, values, grain) for grain in grains)
     if not parts:
         return pd.DataFrame(columns=list(CELL_COLUMNS))
-    return pd.concat(parts, ignore_index=True)
+    return pd.concat(parts, ignore_index=True)[list(CELL_COLUMNS)]
 
 
-def _write_cells(executor: Executor, grain: str, keys: Sequence[Key] | None) -> None:
-    for statement in _sql_cells(executor, grain, keys):
-        executor.execute(statement)
-    indicators = _indicator_cells(executor, grain, keys)
-    if not indicators.empty:
-        records: list[dict[str, Any]] = [
-            {str(k): v for k, v in r.items()} for r in indicators.astype(object).to_dict("records")
-        ]
-        for record in records:
-            record["above_size"] = bool(record["above_size"])
-            for name in ("year", "bucket", "n", "scored"):
-                record[name] = int(record[name])
-            record["total"] = float(record["total"])
-        table = DashboardCell.__table__  # type: ignore[attr-defined]
-        executor.execute(insert(table), records)
+def _write_cells(
+    executor: Executor,
+    grains: Sequence[str],
+    keys: Sequence[Key] | None,
+    known: KnownScores | None = None,
+) -> None:
+    for grain in grains:
+        for statement in _sql_cells(executor, grain, keys):
+            executor.execute(statement)
+    cells = _indicator_cells(executor, grains, keys, known)
+    connection = executor.connection() if isinstance(executor, Session) else executor
+    bulk_insert(connection, DashboardCell.__table__, cells)  # type: ignore[attr-defined]
 
 
-def rebuild_summary(executor: Executor) -> int:
-    """Recompute the whole summary table from the results (not committed); returns its rows."""
+def rebuild_summary(executor: Executor, known: KnownScores | None = None) -> int:
+    """Recompute the whole summary table from the results (not committed); returns its rows.
+    ``known``: indicator scores a bulk load computed, used instead of re-reading its answers."""
     executor.execute(delete(DashboardCell))
-    for grain in GRAINS:
-        _write_cells(executor, grain, None)
+    _write_cells(executor, list(GRAINS), None, known)
     return int(executor.execute(select(func.count()).select_from(DashboardCell)).scalar_one())
 
 
@@ -354,16 +459,25 @@ def refresh_summary(
                 )
             )
         )
-        _write_cells(executor, grain, grain_keys)
+        _write_cells(executor, [grain], grain_keys)
 
 
 def summary_frame(executor: Executor) -> pd.DataFrame:
-    """The whole summary table as a frame sorted by its key (for checks and tests)."""
+    """The whole summary table as a frame sorted by its key (for checks and tests); ``items``
+    unpacked to rounded tuples."""
     rows = executor.execute(select(*(getattr(DashboardCell, c) for c in CELL_COLUMNS))).all()
     frame = pd.DataFrame([tuple(r) for r in rows], columns=list(CELL_COLUMNS))
     frame["above_size"] = frame["above_size"].astype(bool)
     frame["total"] = frame["total"].astype(float).round(6)
-    keys = [c for c in CELL_COLUMNS if c not in ("n", "scored", "total")]
+    frame["items"] = pd.Series(
+        [
+            None if v is None else tuple(np.round(np.concatenate(unpack_items(v)), 6).tolist())
+            for v in frame["items"]
+        ],
+        index=frame.index,
+        dtype=object,
+    )
+    keys = [c for c in CELL_COLUMNS if c not in ("n", "scored", "total", "items")]
     return frame.sort_values(keys).reset_index(drop=True)
 
 
@@ -374,9 +488,13 @@ __all__ = [
     "GRAINS",
     "INDICATOR",
     "LEVEL",
+    "KnownScores",
+    "pack_items",
     "rebuild_summary",
     "refresh_summary",
+    "sum_by_group",
     "summary_frame",
     "summary_keys",
+    "unpack_items",
 ]
 _ = Status  # statuses are stored as they are; the dashboard chooses which to count

@@ -50,9 +50,9 @@ from assessment.models import (
 )
 from assessment.repo import audit
 from assessment.repo.access import WRITERS_OF_DRAFTS, require_role, scope_condition
+from assessment.repo.bulk import bulk_insert
 from assessment.repo.enterprises import check_industry_code, check_region_code
 from assessment.repo.errors import ValidationFailed
-from assessment.repo.loading import bulk_insert
 from assessment.scoring import parse_answers
 from assessment.tabular import inert_text
 from indicators.errors import UnknownFrameworkError

@@ -8,13 +8,9 @@ Inserts are bulk: SQLAlchemy core / DB-API ``executemany`` on SQLite and ``COPY 
 from __future__ import annotations
 
 import contextlib
-import functools
-import io
-import json
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -27,7 +23,7 @@ from sqlmodel import SQLModel, col
 
 from assessment import columns as C
 from assessment import identity, validation
-from assessment.analytics.summary import rebuild_summary
+from assessment.analytics.summary import KnownScores, rebuild_summary
 from assessment.models import (
     Answer,
     Assessment,
@@ -38,6 +34,7 @@ from assessment.models import (
     Status,
     utcnow,
 )
+from assessment.repo.bulk import CHUNK, bulk_cache, bulk_insert
 from assessment.repo.errors import ValidationFailed
 from assessment.repo.results import (
     FRAMEWORK_VERSION,
@@ -51,9 +48,6 @@ from assessment.validation import Sources
 
 if TYPE_CHECKING:
     from assessment.demo import DemoData
-
-CHUNK = 50_000
-REVALIDATE_FROM = 100_000  # rows from which PostgreSQL checks foreign keys once, after COPY
 
 
 @dataclass
@@ -136,8 +130,9 @@ def load_chunks(
     latest = int(pd.to_numeric(assessments_all[C.YEAR]).max())
     started = _timed(report, "validate", started)
     stored: set[str] = set()
+    known = KnownScores()  # the loaded assessments' indicator scores, for the summary
     try:
-        with engine.begin() as connection:
+        with engine.begin() as connection, bulk_cache(connection):
             _refuse_known(connection, firms[C.USCC].tolist(), sources.enterprises)
             _refuse_known_ids(
                 connection,
@@ -159,7 +154,7 @@ def load_chunks(
                     positions = validation.context_of(context, ids)["_row"].to_numpy()
                     mine = assessments_all.iloc[positions]
                     _store_chunk(
-                        connection, chunk, mine, firms, enterprise_ids, latest, score, report
+                        connection, chunk, mine, firms, enterprise_ids, latest, score, report, known
                     )
                     stored.update(mine[C.ASSESSMENT_ID].astype(str))
                     if progress is not None:
@@ -187,7 +182,7 @@ def load_chunks(
                 ],
             )
             started = _timed(report, "assessments+answers+results", started)
-            rebuild_summary(connection)  # the dashboards' summary table (assessment.analytics)
+            rebuild_summary(connection, known)  # the dashboards' summary (assessment.analytics)
             _timed(report, "summary", started)
         report.enterprises = len(firms)
     except (IntegrityError, DataError) as exc:  # a concurrent load, or a check we lack
@@ -208,12 +203,16 @@ def _store_chunk(
     latest: int,
     score: bool,
     report: LoadReport,
+    known: KnownScores | None = None,
 ) -> None:
-    """Score (``score``) and store one chunk: its assessments, answers and results."""
+    """Score (``score``) and store one chunk: its assessments, answers and results (and the
+    indicator scores in ``known``)."""
     if assessments_in.empty:
         return
     plan = _plan(assessments_in, firms)
-    results = compute_results(answers_in, plan) if score else None
+    values: list[tuple[str, str, list[str], Any]] = []
+    keep = (lambda *part: values.append(part)) if known is not None else None
+    results = compute_results(answers_in, plan, keep) if score else None
     composite, crosswalk_version = compute_composite(results) if results is not None else (None, "")
     assessments = _assessment_frame(assessments_in, plan, results, enterprise_ids, latest)
     bulk_insert(connection, _table(Assessment), assessments, checked_later=True)
@@ -221,6 +220,9 @@ def _store_chunk(
         connection, Assessment.external_id, Assessment.id, assessments["external_id"].tolist()
     )
     report.assessments += len(assessments)
+    for framework_id, version, external, matrix in values:
+        assert known is not None  # values are kept only for it
+        known.add(framework_id, version, [ids[a] for a in external], matrix)
     if answers_in.empty:
         return
     rows = pd.DataFrame(
@@ -432,104 +434,3 @@ def _id_map(connection: Connection, key: Any, value: Any, keys: Sequence[str]) -
         rows = connection.execute(select(key, value).where(key.in_(part))).all()
         found.update((str(k), int(v)) for k, v in rows)
     return found
-
-
-# ----------------------------------------------------------------------------- bulk insert
-
-
-def bulk_insert(
-    connection: Connection, table: Any, frame: pd.DataFrame, *, checked_later: bool = False
-) -> None:
-    """Insert ``frame`` (columns named as the table's) as fast as the backend allows
-    (``checked_later``: the caller has dropped the foreign keys and adds them back)."""
-    if frame.empty:
-        return
-    if connection.dialect.name == "postgresql":
-        if len(frame) < REVALIDATE_FROM or checked_later:
-            _copy(connection, table, frame)
-            return
-        # Big loads: drop the table's foreign keys, COPY, and add them back, so PostgreSQL
-        # validates them in one set-based pass instead of a trigger per row (the table is
-        # locked for the transaction; the names are stable thanks to the naming convention).
-        foreign_keys = list(table.foreign_key_constraints)
-        for constraint in foreign_keys:
-            connection.execute(DropConstraint(constraint))
-        _copy(connection, table, frame)
-        for constraint in foreign_keys:
-            connection.execute(AddConstraint(constraint))
-        return
-    columns = list(frame.columns)
-    sql = (
-        f"INSERT INTO {table.name} ({', '.join(columns)}) "
-        f"VALUES ({', '.join('?' for _ in columns)})"
-    )
-    converters = [_sqlite_converter(table.c[name].type) for name in columns]
-    raw = frame.astype(object).where(frame.notna(), None)
-    for start in range(0, len(raw), CHUNK):
-        chunk = raw.iloc[start : start + CHUNK]
-        values = [chunk[name].tolist() for name in columns]
-        converted = [
-            list(map(conv, vals)) if conv else vals
-            for conv, vals in zip(converters, values, strict=True)
-        ]
-        connection.exec_driver_sql(sql, list(zip(*converted, strict=True)))
-
-
-def _sqlite_converter(sql_type: Any) -> Callable[[Any], Any] | None:
-    """Python value → what SQLAlchemy would store in SQLite for this column type."""
-    name = type(sql_type).__name__
-    if name == "JSON":
-        return lambda v: None if v is None else json.dumps(v, ensure_ascii=False)
-    if name == "UTCDateTime":
-        return _sqlite_datetime
-    if name == "Boolean":
-        return lambda v: None if v is None else int(bool(v))
-    return None
-
-
-@functools.lru_cache(maxsize=4096)  # a load stamps every row with the same few instants
-def _sqlite_datetime(value: Any) -> str | None:
-    """SQLAlchemy's SQLite storage format, in UTC (as ``UTCDateTime`` stores it)."""
-    if value is None:
-        return None
-    return str(value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"))
-
-
-def _holds_null_marker(frame: pd.DataFrame) -> pd.Series:
-    """Rows with a text cell that is exactly COPY's NULL marker ``\\N``."""
-    found = pd.Series(False, index=frame.index)
-    for name in frame.columns:
-        column = frame[name]
-        if pd.api.types.is_string_dtype(column) or column.dtype == object:
-            found |= (column == "\\N").fillna(False).astype(bool)
-    return found
-
-
-def _copy(connection: Connection, table: Table, frame: pd.DataFrame) -> None:
-    """PostgreSQL ``COPY FROM STDIN`` (CSV) on the transaction's own psycopg connection.
-
-    ``\\N`` is COPY's NULL marker: a text that is exactly ``\\N`` would be read as NULL, so the
-    (rare) rows holding one are inserted by a plain INSERT instead.
-    """
-    marker = _holds_null_marker(frame)
-    if marker.any():
-        rows = frame[marker].astype(object).where(frame[marker].notna(), None)
-        records = [{str(k): v for k, v in row.items()} for row in rows.to_dict("records")]
-        connection.execute(table.insert(), records)
-        frame = frame[~marker]
-    out = frame.copy()
-    for name in out.columns:
-        if type(table.c[name].type).__name__ == "Integer":  # 1.0 (float with NA) → 1
-            out[name] = pd.to_numeric(out[name]).astype("Int64")
-        if out[name].map(lambda v: isinstance(v, dict | list)).any():
-            out[name] = out[name].map(
-                lambda v: None if v is None else json.dumps(v, ensure_ascii=False)
-            )
-    raw = connection.connection.driver_connection
-    assert raw is not None
-    statement = f"COPY {table} ({', '.join(out.columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-    with raw.cursor() as cursor, cursor.copy(statement) as copy:
-        for start in range(0, len(out), CHUNK):
-            buffer = io.StringIO()
-            out.iloc[start : start + CHUNK].to_csv(buffer, header=False, index=False, na_rep="\\N")
-            copy.write(buffer.getvalue())

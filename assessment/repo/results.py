@@ -8,10 +8,11 @@ the same computation and can be recomputed from the answers.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from sqlalchemy import delete, insert
 from sqlmodel import Session, col
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from assessment.scoring import ScoreResult
 
 FRAMEWORK_VERSION = "framework_version"
+KeepValues = Callable[[str, str, list[str], "npt.NDArray[np.float64]"], None]
 DIMENSION_SCORES = "dimension_scores"
 RESULT_COLUMNS = (
     C.ASSESSMENT_ID,
@@ -40,12 +42,16 @@ RESULT_COLUMNS = (
 )
 
 
-def compute_results(answers: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
+def compute_results(
+    answers: pd.DataFrame, plan: pd.DataFrame, keep: KeepValues | None = None
+) -> pd.DataFrame:
     """Score every (assessment, framework version) of ``plan``.
 
     Args:
         answers: assessment_id, framework_id, indicator_id, answer (assessment ids as str).
         plan: assessment_id, framework_id, framework_version and optionally path.
+        keep: called per framework version with its assessment ids and indicator values
+            (:func:`assessment.scoring.indicator_values`), for the dashboard summary.
 
     Returns:
         One row per plan row with :data:`RESULT_COLUMNS`; answers to indicators the version
@@ -78,6 +84,14 @@ def compute_results(answers: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
                 f"答案不符合指标体系 {framework_id}@{version}：{exc}",
                 f"Answers do not fit {framework_id}@{version}: {exc}",
             ) from exc
+        if keep is not None:
+            matrix_ids = [str(a) for a in result.matrix.assessment_ids]
+            keep(
+                framework_id,
+                version,
+                matrix_ids,
+                scoring.indicator_values(result.matrix, result.scores),
+            )
         overall = result.overall.copy()
         overall[C.FRAMEWORK_ID] = framework_id
         overall[FRAMEWORK_VERSION] = version

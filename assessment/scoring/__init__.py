@@ -736,6 +736,15 @@ def score(
     return ScoreResult(matrix, scores, framework_index(framework))
 
 
+def indicator_values(matrix: AnswerMatrix, scores: MatrixScores) -> FloatArray:
+    """(assessments × indicators): the score in [0, 1] of each answered indicator that applies
+    to the row's path, NaN otherwise (the ``score`` column of :func:`indicator_frame`)."""
+    values: FloatArray = np.where(
+        scores.applicable & (matrix.status == ANSWERED), matrix.scores, np.nan
+    )
+    return values
+
+
 def indicator_frame(
     matrix: AnswerMatrix, scores: MatrixScores, index: FrameworkIndex
 ) -> pd.DataFrame:
@@ -754,7 +763,7 @@ def indicator_frame(
             ),
             C.STATUS: _STATUS_NAMES[status.ravel()],
             C.LEVEL: int_or_na(level, has_level),
-            C.SCORE: np.where(status == ANSWERED, matrix.scores, np.nan).ravel(),
+            C.SCORE: indicator_values(matrix, scores).ravel(),
             C.WEIGHT: np.tile(index.weight, n_rows),
         }
     )

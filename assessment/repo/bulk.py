@@ -1,0 +1,138 @@
+"""Bulk inserts of frames as fast as each backend allows: prepared ``executemany`` in large
+batches on SQLite, ``COPY ... FROM STDIN`` on PostgreSQL. Used by the bulk loader, the import
+and the dashboard summary."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+import json
+from collections.abc import Callable, Iterator
+from datetime import UTC
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, Table
+from sqlalchemy.schema import AddConstraint, DropConstraint
+
+CHUNK = 50_000
+REVALIDATE_FROM = 100_000  # rows from which PostgreSQL checks foreign keys once, after COPY
+
+
+SQLITE_BULK_CACHE_KIB = 512 * 1024  # page cache while a bulk load runs (the default is 2 MiB)
+
+
+@contextlib.contextmanager
+def bulk_cache(connection: Connection) -> Iterator[None]:
+    """SQLite: a large page cache for the duration of a bulk load, so index pages stay in
+    memory instead of being written and read back (restored afterwards)."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
+
+
+def bulk_insert(
+    connection: Connection, table: Any, frame: pd.DataFrame, *, checked_later: bool = False
+) -> None:
+    """Insert ``frame`` (columns named as the table's) as fast as the backend allows
+    (``checked_later``: the caller has dropped the foreign keys and adds them back)."""
+    if frame.empty:
+        return
+    if connection.dialect.name == "postgresql":
+        if len(frame) < REVALIDATE_FROM or checked_later:
+            _copy(connection, table, frame)
+            return
+        # Big loads: drop the table's foreign keys, COPY, and add them back, so PostgreSQL
+        # validates them in one set-based pass instead of a trigger per row (the table is
+        # locked for the transaction; the names are stable thanks to the naming convention).
+        foreign_keys = list(table.foreign_key_constraints)
+        for constraint in foreign_keys:
+            connection.execute(DropConstraint(constraint))
+        _copy(connection, table, frame)
+        for constraint in foreign_keys:
+            connection.execute(AddConstraint(constraint))
+        return
+    columns = list(frame.columns)
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) "
+        f"VALUES ({', '.join('?' for _ in columns)})"
+    )
+    converters = [_sqlite_converter(table.c[name].type) for name in columns]
+    raw = frame.astype(object).where(frame.notna(), None)
+    for start in range(0, len(raw), CHUNK):
+        chunk = raw.iloc[start : start + CHUNK]
+        values = [chunk[name].tolist() for name in columns]
+        converted = [
+            list(map(conv, vals)) if conv else vals
+            for conv, vals in zip(converters, values, strict=True)
+        ]
+        connection.exec_driver_sql(sql, list(zip(*converted, strict=True)))
+
+
+def _sqlite_converter(sql_type: Any) -> Callable[[Any], Any] | None:
+    """Python value → what SQLAlchemy would store in SQLite for this column type."""
+    name = type(sql_type).__name__
+    if name == "JSON":
+        return lambda v: None if v is None else json.dumps(v, ensure_ascii=False)
+    if name == "UTCDateTime":
+        return _sqlite_datetime
+    if name == "Boolean":
+        return lambda v: None if v is None else int(bool(v))
+    return None
+
+
+@functools.lru_cache(maxsize=4096)  # a load stamps every row with the same few instants
+def _sqlite_datetime(value: Any) -> str | None:
+    """SQLAlchemy's SQLite storage format, in UTC (as ``UTCDateTime`` stores it)."""
+    if value is None:
+        return None
+    return str(value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"))
+
+
+def _holds_null_marker(frame: pd.DataFrame) -> pd.Series:
+    """Rows with a text cell that is exactly COPY's NULL marker ``\\N``."""
+    found = pd.Series(False, index=frame.index)
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.is_string_dtype(column) or column.dtype == object:
+            found |= (column == "\\N").fillna(False).astype(bool)
+    return found
+
+
+def _copy(connection: Connection, table: Table, frame: pd.DataFrame) -> None:
+    """PostgreSQL ``COPY FROM STDIN`` (CSV) on the transaction's own psycopg connection.
+
+    ``\\N`` is COPY's NULL marker: a text that is exactly ``\\N`` would be read as NULL, so the
+    (rare) rows holding one are inserted by a plain INSERT instead.
+    """
+    marker = _holds_null_marker(frame)
+    if marker.any():
+        rows = frame[marker].astype(object).where(frame[marker].notna(), None)
+        records = [{str(k): v for k, v in row.items()} for row in rows.to_dict("records")]
+        connection.execute(table.insert(), records)
+        frame = frame[~marker]
+    out = frame.copy()
+    for name in out.columns:
+        if type(table.c[name].type).__name__ == "Integer":  # 1.0 (float with NA) → 1
+            out[name] = pd.to_numeric(out[name]).astype("Int64")
+        if type(table.c[name].type).__name__ == "LargeBinary":  # bytea's text form
+            out[name] = out[name].map(lambda v: None if v is None else "\\x" + bytes(v).hex())
+        elif out[name].map(lambda v: isinstance(v, dict | list)).any():
+            out[name] = out[name].map(
+                lambda v: None if v is None else json.dumps(v, ensure_ascii=False)
+            )
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    statement = f"COPY {table} ({', '.join(out.columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        for start in range(0, len(out), CHUNK):
+            buffer = io.StringIO()
+            out.iloc[start : start + CHUNK].to_csv(buffer, header=False, index=False, na_rep="\\N")
+            copy.write(buffer.getvalue())
