@@ -16,7 +16,10 @@ import pandas as pd
 from sqlalchemy import Connection, Table
 from sqlalchemy.schema import AddConstraint, DropConstraint
 
+from assessment.repo import pgbinary
+
 CHUNK = 50_000
+BINARY_ROWS = 250_000  # rows per binary COPY statement
 REVALIDATE_FROM = 100_000  # rows from which PostgreSQL checks foreign keys once, after COPY
 
 
@@ -107,6 +110,22 @@ def _holds_null_marker(frame: pd.DataFrame) -> pd.Series:
 
 
 def _copy(connection: Connection, table: Table, frame: pd.DataFrame) -> None:
+    """PostgreSQL ``COPY FROM STDIN`` on the transaction's own psycopg connection: binary,
+    encoded from the column arrays (:mod:`assessment.repo.pgbinary`), for tables of plain
+    types; CSV for the others."""
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    statement = f"COPY {table} ({', '.join(frame.columns)}) FROM STDIN WITH (FORMAT binary)"
+    for start in range(0, len(frame), BINARY_ROWS):
+        payload = pgbinary.encode(table, frame.iloc[start : start + BINARY_ROWS])
+        if payload is None:
+            _copy_csv(connection, table, frame)
+            return
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            copy.write(payload)
+
+
+def _copy_csv(connection: Connection, table: Table, frame: pd.DataFrame) -> None:
     """PostgreSQL ``COPY FROM STDIN`` (CSV) on the transaction's own psycopg connection.
 
     ``\\N`` is COPY's NULL marker: a text that is exactly ``\\N`` would be read as NULL, so the
@@ -122,9 +141,7 @@ def _copy(connection: Connection, table: Table, frame: pd.DataFrame) -> None:
     for name in out.columns:
         if type(table.c[name].type).__name__ == "Integer":  # 1.0 (float with NA) → 1
             out[name] = pd.to_numeric(out[name]).astype("Int64")
-        if type(table.c[name].type).__name__ == "LargeBinary":  # bytea's text form
-            out[name] = out[name].map(lambda v: None if v is None else "\\x" + bytes(v).hex())
-        elif out[name].map(lambda v: isinstance(v, dict | list)).any():
+        if out[name].map(lambda v: isinstance(v, dict | list)).any():
             out[name] = out[name].map(
                 lambda v: None if v is None else json.dumps(v, ensure_ascii=False)
             )

@@ -144,7 +144,7 @@ def load_chunks(
                 connection, Enterprise.uscc, Enterprise.id, firms[C.USCC].tolist()
             )
             started = _timed(report, "enterprises", started)
-            with _foreign_keys_checked_at_end(connection):
+            with _constraints_checked_at_end(connection):
                 for chunk in answer_chunks():
                     try:
                         validation.validate_answers(chunk, context, sources)
@@ -257,21 +257,25 @@ _LOADED: Final = (Assessment, Answer, FrameworkResult, CompositeResult)
 
 
 @contextlib.contextmanager
-def _foreign_keys_checked_at_end(connection: Connection) -> Iterator[None]:
+def _constraints_checked_at_end(connection: Connection) -> Iterator[None]:
     """PostgreSQL: the foreign keys of the tables a load fills are dropped for the transaction
     and added back at the end, so they are validated in one set-based pass instead of a trigger
-    per row (the tables are locked until commit; names are stable by the naming convention).
-    SQLite checks them per row, which costs little."""
+    per row; so is the answers' primary key when the table starts empty (its index is then
+    built once, by sorting, instead of row by row). The tables are locked until commit; the
+    names are stable by the naming convention. SQLite checks per row, which costs little."""
     if connection.dialect.name != "postgresql":
         yield
         return
-    constraints = [
+    constraints: list[Any] = [
         constraint for model in _LOADED for constraint in _table(model).foreign_key_constraints
     ]
+    answers = _table(Answer)
+    if connection.execute(select(answers.c.assessment_id).limit(1)).first() is None:
+        constraints.append(answers.primary_key)
     for constraint in constraints:
         connection.execute(DropConstraint(constraint))
     yield
-    for constraint in constraints:
+    for constraint in reversed(constraints):
         connection.execute(AddConstraint(constraint))
 
 
