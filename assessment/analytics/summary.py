@@ -27,7 +27,7 @@ rebuilt table always equals a recomputation from scratch (tested).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -375,14 +375,13 @@ def _indicator_cells(
     grains: Sequence[str],
     keys: Sequence[Key] | None,
     known: KnownScores | None = None,
-) -> pd.DataFrame:
-    """Indicator metric cells of ``grains`` (one per group and framework version), each
-    assessment scored once (from ``known`` where it holds the assessment, else from its stored
-    answers)."""
+) -> Iterator[pd.DataFrame]:
+    """Indicator metric cells of ``grains`` (one per group and framework version), a part per
+    framework version and grain so that memory holds one part at a time; each assessment is
+    scored once (from ``known`` where it holds the assessment, else from its stored answers)."""
     from indicators.loader import load_framework
 
     plan = _indicator_plan(executor, grains[0], keys)
-    parts: list[pd.DataFrame] = []
     for (framework_id, version), rows in plan.groupby(["framework_id", "version"]):
         framework = load_framework(str(framework_id), str(version))
         items = [i.id for d in framework.dimensions for i in d.indicators]
@@ -394,10 +393,8 @@ def _indicator_cells(
         missing = np.isinf(values[:, 0]) if len(items) else np.zeros(len(ids), dtype=bool)
         if missing.any():
             values[missing] = _scored_answers(executor, framework, rows[missing], len(items))
-        parts.extend(_aggregate(rows, values, grain) for grain in grains)
-    if not parts:
-        return pd.DataFrame(columns=list(CELL_COLUMNS))
-    return pd.concat(parts, ignore_index=True)[list(CELL_COLUMNS)]
+        for grain in grains:
+            yield _aggregate(rows, values, grain)[list(CELL_COLUMNS)]
 
 
 def _write_cells(
@@ -409,9 +406,9 @@ def _write_cells(
     for grain in grains:
         for statement in _sql_cells(executor, grain, keys):
             executor.execute(statement)
-    cells = _indicator_cells(executor, grains, keys, known)
     connection = executor.connection() if isinstance(executor, Session) else executor
-    bulk_insert(connection, DashboardCell.__table__, cells)  # type: ignore[attr-defined]
+    for cells in _indicator_cells(executor, grains, keys, known):
+        bulk_insert(connection, DashboardCell.__table__, cells)  # type: ignore[attr-defined]
 
 
 def rebuild_summary(executor: Executor, known: KnownScores | None = None) -> int:

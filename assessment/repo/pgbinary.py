@@ -9,6 +9,7 @@ through the CSV path.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,7 @@ import pyarrow.compute as pc
 
 HEADER = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big")
 TRAILER = (-1).to_bytes(2, "big", signed=True)
+SLICE_BYTES = 16 << 20
 FIXED = {"Integer": ">i4", "BigInteger": ">i8", "Float": ">f8", "Boolean": "u1"}
 VARIABLE = {"String": pa.string(), "AutoString": pa.string(), "LargeBinary": pa.binary()}
 
@@ -33,7 +35,21 @@ def encode(table: Any, frame: pd.DataFrame) -> bytes | None:
     if any(kind not in FIXED and kind not in VARIABLE for kind in kinds):
         return None
     fields = [_field(frame[name], kind) for name, kind in zip(frame.columns, kinds, strict=True)]
-    return HEADER + _rows(len(frame), fields).tobytes() + TRAILER
+    spans = [np.maximum(lengths, 0) for lengths, _ in fields]
+    row_bytes = 2 + sum(4 + span for span in spans)
+    # laid out a slice of rows at a time: the layout needs an index per byte of the slice
+    slice_of = np.cumsum(row_bytes) // SLICE_BYTES
+    cuts = np.r_[0, np.flatnonzero(np.diff(slice_of)) + 1, len(frame)]
+    data_starts = [np.r_[0, np.cumsum(span)] for span in spans]
+    parts = [HEADER]
+    for start, end in itertools.pairwise(cuts.tolist()):
+        sliced = [
+            (lengths[start:end], flat[at[start] : at[end]])
+            for (lengths, flat), at in zip(fields, data_starts, strict=True)
+        ]
+        parts.append(_rows(end - start, sliced).tobytes())
+    parts.append(TRAILER)
+    return b"".join(parts)
 
 
 def _field(column: pd.Series, kind: str) -> tuple[Lengths, Bytes]:

@@ -82,7 +82,10 @@ def _stored(engine: Engine) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("rows", [1, 7, 2_000])
-def test_bulk_insert_stores_every_value_as_given(sample: Engine, rows: int) -> None:
+def test_bulk_insert_stores_every_value_as_given(
+    sample: Engine, rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pgbinary, "SLICE_BYTES", 997)  # many slices, cut inside values' rows
     frame = _frame(rows, seed=rows)
     with sample.begin() as connection:
         bulk_insert(connection, SAMPLE, frame)
