@@ -49,6 +49,19 @@ def industry_label(code: str) -> str:
         return code
 
 
+def indicator_label(framework_id: str, version: str | None, indicator_id: str) -> str:
+    """ "Framework · indicator" in the current language (the ids when the version is unknown)."""
+    from indicators.errors import UnknownFrameworkError
+    from indicators.loader import load_framework
+
+    try:
+        framework = load_framework(framework_id, version)
+    except UnknownFrameworkError:
+        return f"{framework_id} / {indicator_id}"
+    names = {i.id: i.name.get(lang()) for i in framework.indicators}
+    return f"{framework.title.get(lang())} · {names.get(indicator_id, indicator_id)}"
+
+
 def size_label(code: str) -> str:
     names = {
         "large": t("大型", "Large"),
@@ -148,18 +161,32 @@ def render_priority(priority: Priority | None, frameworks: dict[str, Framework])
     """The "where to push first" box: lowest sub-region, its lowest industry, weakest indicators."""
     if priority is None or priority.subregion is None:
         return
-    lines = [
-        t(
+    if priority.whole:
+        first = t(
+            "本辖区（**{name}**）融合指数均值 {value:.1f}",
+            "Your jurisdiction (**{name}**): mean Ronghe Index {value:.1f}",
+        )
+        lowest_industry = t(
+            "融合指数最低的行业：**{name}**（均值 {value:.1f}）",
+            "Lowest industry by Ronghe Index: **{name}** (mean {value:.1f})",
+        )
+    else:
+        first = t(
             "融合指数最低的下级区域：**{name}**（均值 {value:.1f}）",
             "Lowest sub-region by Ronghe Index: **{name}** (mean {value:.1f})",
-        ).format(name=region_label(priority.subregion), value=priority.subregion_index or 0)
+        )
+        lowest_industry = t(
+            "其中最低的行业：**{name}**（均值 {value:.1f}）",
+            "Its lowest industry: **{name}** (mean {value:.1f})",
+        )
+    lines = [
+        first.format(name=region_label(priority.subregion), value=priority.subregion_index or 0)
     ]
     if priority.industry is not None:
         lines.append(
-            t(
-                "其中最低的行业：**{name}**（均值 {value:.1f}）",
-                "Its lowest industry: **{name}** (mean {value:.1f})",
-            ).format(name=industry_label(priority.industry), value=priority.industry_index or 0)
+            lowest_industry.format(
+                name=industry_label(priority.industry), value=priority.industry_index or 0
+            )
         )
     if not priority.indicators.empty:
         wps = work_point_names()

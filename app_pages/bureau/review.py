@@ -6,7 +6,7 @@ import streamlit as st
 
 from assessment.analytics.review import review_queue
 from assessment.db import session_scope
-from assessment.repo.assessments import review_assessment
+from assessment.repo.assessments import get_assessment, review_assessment
 from assessment.repo.enterprises import confirm_enterprise, list_enterprises
 from assessment.repo.errors import RepositoryError
 from assessment.repo.evidence import evidence_content, list_evidence
@@ -58,15 +58,16 @@ with queue_tab, session_scope(engine()) as session:
             icon=":material/open_in_new:",
         )
         files = list_evidence(session, actor=me, assessment_id=chosen)
+        versions = get_assessment(session, actor=me, assessment_id=chosen).framework_versions
         st.markdown(f"###### {t('佐证材料', 'Evidence files')} ({len(files)})")
         if not files:
             st.caption(t("未上传佐证材料。", "No evidence files were attached."))
         for info in files:
             left, right = st.columns([4, 1])
-            left.write(
-                f"{info.framework_id} / {info.indicator_id}: {info.filename} "
-                f"({info.size_bytes:,} B)"
+            name = view.indicator_label(
+                info.framework_id, versions.get(info.framework_id), info.indicator_id
             )
+            left.write(f"{name}: {info.filename} ({info.size_bytes:,} B)")
             if right.button(t("准备下载", "Prepare download"), key=f"rev__file_{info.id}"):
                 _, content = evidence_content(
                     session, actor=me, assessment_id=chosen, evidence_id=info.id

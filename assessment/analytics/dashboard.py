@@ -153,6 +153,7 @@ class Priority:
     industry: str | None
     industry_index: float | None
     indicators: pd.DataFrame  # as in the weakest-indicator chart
+    whole: bool = False  # ``subregion`` is the jurisdiction itself (a county has no sub-regions)
 
 
 @dataclass(frozen=True)
@@ -724,9 +725,11 @@ def priority(
 ) -> Priority:
     """The lowest shown sub-region, its lowest shown industry, and their weakest indicator in
     each framework (of the sub-region and industry when that group is large enough, else of the
-    sub-region), weakest first."""
+    sub-region), weakest first. A county bureau has no sub-regions to compare: its priority is
+    its own county (``whole``), its lowest industry and weakest indicators."""
     shown = ranking.frame[~ranking.frame["suppressed"]].dropna(subset=["mean_index"])
-    if shown.empty or (filters.subregion is not None and len(shown) < 2):
+    whole = len(subregions(actor)) < 2
+    if shown.empty or (filters.subregion is not None and len(shown) < 2 and not whole):
         return Priority(None, None, None, None, pd.DataFrame())
     worst = shown.iloc[0]
     cells = heatmap.frame
@@ -753,6 +756,7 @@ def priority(
         industry,
         None if inside.empty else float(inside.iloc[0]["mean_index"]),
         indicators.reset_index(drop=True),
+        whole,
     )
 
 

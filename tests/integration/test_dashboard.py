@@ -169,6 +169,22 @@ def test_national_and_province_rank_their_children(session: Session, world: Worl
     assert trend.set_index("year")["mean_index"].to_dict() == pytest.approx({2024: 5.0, 2025: 35.0})
 
 
+def test_priority_names_a_sub_region_only_where_there_are_several(
+    session: Session, world: World
+) -> None:
+    prefecture = make_user(session, Role.BUREAU, region_code=SUZHOU)
+    compared = dash.dashboard(session, prefecture, dash.Filters(year=2025), FRAMEWORKS).priority
+    assert compared is not None
+    assert compared.subregion == KUNSHAN  # the only sub-region shown (Zhangjiagang: 3 firms)
+    assert not compared.whole
+    county = make_user(session, Role.BUREAU, region_code=KUNSHAN)
+    own = dash.dashboard(session, county, dash.Filters(year=2025), FRAMEWORKS).priority
+    assert own is not None
+    assert own.whole  # a county has no sub-regions: the box speaks of the county itself
+    assert own.subregion == KUNSHAN
+    assert own.subregion_index == pytest.approx(35.0)
+
+
 def test_filters_narrow_every_figure(session: Session, world: World) -> None:
     bureau = make_user(session, Role.BUREAU, region_code=SUZHOU)
     filters = dash.Filters(year=2025, industry="39")

@@ -15,7 +15,7 @@ from assessment.demo import generate
 from assessment.models import Assessment, AuditEvent, Role, Status, User
 from assessment.repo.demo_setup import with_county
 from assessment.repo.loading import load_dataset
-from indicators.loader import load_all
+from indicators.loader import load_all, load_framework
 from tests.integration.factories import make_admin, make_user
 from tests.ui.conftest import AppAs
 
@@ -82,6 +82,16 @@ def test_prefecture_dashboard_compares_counties_and_points_to_the_laggard(
     assert "最薄弱的指标" in box
     ranking = _plotly_titles(at)[0]
     assert len(ranking["data"][0]["y"]) >= 3  # several counties compared
+
+
+def test_county_dashboard_speaks_of_its_own_county_not_a_lowest_sub_region(
+    app_as: AppAs, demo: Demo
+) -> None:
+    at = app_as(demo.users["county"], page=DASHBOARD, lang="zh")
+    assert not at.exception
+    box = " ".join(i.value for i in at.info)
+    assert "本辖区" in box
+    assert "最低的下级区域" not in box
 
 
 def test_dashboard_filter_change_narrows_to_one_county(app_as: AppAs, demo: Demo) -> None:
@@ -160,7 +170,7 @@ def test_review_page_lists_evidence_and_records_each_download(
         evidence = EvidenceFile(
             assessment_id=chosen,
             framework_id="dcmm",
-            indicator_id="data_strategy_plan",
+            indicator_id="data_strategy_planning",
             filename="strategy.pdf",
             media_type="application/pdf",
             size_bytes=len(pdf),
@@ -170,8 +180,16 @@ def test_review_page_lists_evidence_and_records_each_download(
         session.add(evidence)
         session.commit()
         file_id = evidence.id
+        stored = session.get(Assessment, chosen)
+        assert stored is not None
+        version = stored.framework_versions["dcmm"]
     at.run()
-    assert any("strategy.pdf" in m.value for m in at.markdown)
+    listed = " ".join(m.value for m in at.markdown if "strategy.pdf" in m.value)
+    indicator = {i.id: i for i in load_framework("dcmm", version).indicators}[
+        "data_strategy_planning"
+    ]
+    assert indicator.name.en in listed  # named in words, not by its id
+    assert "data_strategy_planning" not in listed
     at.button(key=f"rev__file_{file_id}").click().run()
     assert not at.exception
     assert at.get("download_button")
