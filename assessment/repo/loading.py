@@ -41,7 +41,7 @@ from assessment.repo.results import (
     composite_rows,
     compute_composite,
     compute_results,
-    result_rows,
+    result_frame,
 )
 from assessment.tabular import TableError
 from assessment.validation import Sources
@@ -241,8 +241,8 @@ def _store_chunk(
     report.answers += len(rows)
     if results is not None and composite is not None:
         scored = results[results[C.ASSESSMENT_ID].map(_statuses(assessments)) != "draft"]
-        result = result_rows(scored, ids)
-        bulk_insert(connection, _table(FrameworkResult), pd.DataFrame(result), checked_later=True)
+        result = result_frame(scored, ids)
+        bulk_insert(connection, _table(FrameworkResult), result, checked_later=True)
         kept = composite[composite[C.ASSESSMENT_ID].isin(set(scored[C.ASSESSMENT_ID]))]
         bulk_insert(
             connection,

@@ -162,24 +162,29 @@ def _clean(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
-def result_rows(results: pd.DataFrame, id_map: dict[str, int]) -> list[dict[str, Any]]:
-    """Rows for the ``framework_result`` table (``id_map``: scoring id → assessment id)."""
-    now = utcnow()
-    frame = pd.DataFrame(
+def result_frame(results: pd.DataFrame, id_map: dict[str, int]) -> pd.DataFrame:
+    """The ``framework_result`` rows as a frame (NaN / NA where a value is missing), for bulk
+    inserts (``id_map``: scoring id → assessment id)."""
+    return pd.DataFrame(
         {
             "assessment_id": results[C.ASSESSMENT_ID].astype(str).map(id_map),
             "framework_id": results[C.FRAMEWORK_ID],
             "framework_version": results[FRAMEWORK_VERSION],
-            "level": results[C.LEVEL].astype(object),
-            "score": results[C.SCORE].astype(object),
-            "scale_max": results[C.SCALE_MAX].astype(object),
-            "score_100": results[C.SCORE_100].astype(object),
-            "coverage": results[C.COVERAGE].astype(object),
+            "level": results[C.LEVEL].astype("Int64"),
+            "score": results[C.SCORE].astype("float64"),
+            "scale_max": results[C.SCALE_MAX].astype("float64"),
+            "score_100": results[C.SCORE_100].astype("float64"),
+            "coverage": results[C.COVERAGE].astype("float64"),
             "complete": results[C.COMPLETE].astype(bool),
-            "dimension_scores": results[DIMENSION_SCORES],
+            "dimension_scores": results[DIMENSION_SCORES],  # dicts of floats or None
+            "computed_at": utcnow(),
         }
     )
-    records = frame.to_dict(orient="records")
+
+
+def result_rows(results: pd.DataFrame, id_map: dict[str, int]) -> list[dict[str, Any]]:
+    """Rows for the ``framework_result`` table as records of Python values."""
+    records = result_frame(results, id_map).astype(object).to_dict(orient="records")
     for record in records:
         for key in ("level", "score", "scale_max", "score_100", "coverage"):
             record[key] = _clean(record[key])
@@ -187,7 +192,6 @@ def result_rows(results: pd.DataFrame, id_map: dict[str, int]) -> list[dict[str,
         record["dimension_scores"] = {
             k: _clean(v) for k, v in (record["dimension_scores"] or {}).items()
         }
-        record["computed_at"] = now
     return records  # type: ignore[return-value]
 
 
