@@ -67,16 +67,21 @@ def bulk_insert(
         f"INSERT INTO {table.name} ({', '.join(columns)}) "
         f"VALUES ({', '.join('?' for _ in columns)})"
     )
-    converters = [_sqlite_converter(table.c[name].type) for name in columns]
-    raw = frame.astype(object).where(frame.notna(), None)
-    for start in range(0, len(raw), CHUNK):
-        chunk = raw.iloc[start : start + CHUNK]
-        values = [chunk[name].tolist() for name in columns]
-        converted = [
-            list(map(conv, vals)) if conv else vals
-            for conv, vals in zip(converters, values, strict=True)
-        ]
-        connection.exec_driver_sql(sql, list(zip(*converted, strict=True)))
+    values = [_sqlite_values(frame[name], table.c[name].type) for name in columns]
+    for start in range(0, len(frame), CHUNK):
+        rows = list(zip(*(v[start : start + CHUNK] for v in values), strict=True))
+        connection.exec_driver_sql(sql, rows)
+
+
+def _sqlite_values(column: pd.Series, sql_type: Any) -> list[Any]:
+    """A column as the Python values SQLite stores (None where missing); the missing-value
+    mask is applied only to columns that have missing values."""
+    if column.hasnans:
+        items = column.astype(object).where(column.notna(), None).tolist()
+    else:
+        items = column.tolist()
+    convert = _sqlite_converter(sql_type)
+    return list(map(convert, items)) if convert else items
 
 
 def _sqlite_converter(sql_type: Any) -> Callable[[Any], Any] | None:
