@@ -250,26 +250,40 @@ class KnownScores:
         return out
 
 
-def _indicator_plan(executor: Executor, grain: str, keys: Sequence[Key] | None) -> pd.DataFrame:
-    """The newest assessments with a result (one row per framework), with their own region."""
+def _with_results(query: Any, keys: Sequence[Key] | None) -> Any:
+    """``query`` over the newest assessments that have a framework result."""
     newest = _newest(keys)
-    query = (
-        select(
-            col(Assessment.id),
-            *_key_columns("c"),
-            col(Assessment.status),
-            col(FrameworkResult.framework_id),
-            col(FrameworkResult.framework_version),
-            col(Assessment.paths),
-        )
-        .join(newest, newest.c.id == col(Assessment.id))
+    return (
+        query.join(newest, newest.c.id == col(Assessment.id))
         .join(Enterprise, col(Enterprise.id) == col(Assessment.enterprise_id))
         .join(FrameworkResult, col(FrameworkResult.assessment_id) == col(Assessment.id))
     )
+
+
+def _result_versions(
+    executor: Executor, grain: str, keys: Sequence[Key] | None
+) -> list[tuple[str, str]]:
+    """The (framework id, version) pairs of the newest assessments' results."""
+    pair = col(FrameworkResult.framework_id), col(FrameworkResult.framework_version)
+    query = _with_results(select(*pair).select_from(Assessment), keys).distinct()
+    return sorted((str(f), str(v)) for f, v in executor.execute(_restrict(query, grain, keys)))
+
+
+def _indicator_plan(
+    executor: Executor, grain: str, keys: Sequence[Key] | None, framework_id: str, version: str
+) -> pd.DataFrame:
+    """The newest assessments with a result of one framework version, with their own region
+    (read one version at a time: a national rebuild holds one framework's rows at once)."""
+    query = _with_results(
+        select(col(Assessment.id), *_key_columns("c"), col(Assessment.status)), keys
+    ).where(
+        col(FrameworkResult.framework_id) == framework_id,
+        col(FrameworkResult.framework_version) == version,
+    )
     return pd.DataFrame(
         [tuple(r) for r in executor.execute(_restrict(query, grain, keys)).all()],
-        columns=["aid", *KEY_COLUMNS, "cell_status", "framework_id", "version", "paths"],
-    )
+        columns=["aid", *KEY_COLUMNS, "cell_status"],
+    ).assign(framework_id=framework_id, version=version)
 
 
 def _scored_answers(
@@ -283,9 +297,6 @@ def _scored_answers(
     ids = rows["aid"].astype("int64").to_numpy()
     out = np.full((len(ids), width), np.nan)
     place = pd.Index(ids.astype(str))
-    paths = pd.Series(
-        {str(a): p.get(framework_id) for a, p in zip(rows["aid"], rows["paths"], strict=True)}
-    ).dropna()
     for start in range(0, len(ids), READ_IDS):
         part = ids[start : start + READ_IDS].tolist()
         found = executor.execute(
@@ -298,11 +309,16 @@ def _scored_answers(
             columns=[C.ASSESSMENT_ID, C.INDICATOR_ID, C.ANSWER],
         )
         answers = answers[answers[C.INDICATOR_ID].isin(known)]
+        paths = None
+        if framework.paths:
+            chosen = executor.execute(
+                select(col(Assessment.id), col(Assessment.paths)).where(
+                    col(Assessment.id).in_(part)
+                )
+            ).all()
+            paths = pd.Series({str(a): p.get(framework_id) for a, p in chosen}).dropna()
         result = scoring.score(
-            answers,
-            framework,
-            paths=paths if framework.paths else None,
-            assessment_ids=[str(a) for a in part],
+            answers, framework, paths=paths, assessment_ids=[str(a) for a in part]
         )
         positions = place.get_indexer(pd.Index(result.matrix.assessment_ids.astype(str)))
         out[positions] = scoring.indicator_values(result.matrix, result.scores)
@@ -381,13 +397,13 @@ def _indicator_cells(
     scored once (from ``known`` where it holds the assessment, else from its stored answers)."""
     from indicators.loader import load_framework
 
-    plan = _indicator_plan(executor, grains[0], keys)
-    for (framework_id, version), rows in plan.groupby(["framework_id", "version"]):
-        framework = load_framework(str(framework_id), str(version))
+    for framework_id, version in _result_versions(executor, grains[0], keys):
+        rows = _indicator_plan(executor, grains[0], keys, framework_id, version)
+        framework = load_framework(framework_id, version)
         items = [i.id for d in framework.dimensions for i in d.indicators]
         ids: IntArray = rows["aid"].to_numpy(dtype=np.int64)
         if known is not None:
-            values = known.lookup(str(framework_id), str(version), ids, len(items))
+            values = known.lookup(framework_id, version, ids, len(items))
         else:
             values = np.full((len(ids), len(items)), _UNKNOWN)
         missing = np.isinf(values[:, 0]) if len(items) else np.zeros(len(ids), dtype=bool)
