@@ -119,3 +119,19 @@ def test_results_frame_is_scoped_and_compact(engine: Engine, dataset: DemoData) 
     inside = dataset.enterprises["region_code"].map(lambda c: reference.within(c, province))
     assert len(mine) == int(inside.sum()) * frameworks
     assert str(everything["level"].dtype) == "Int64"
+
+
+def test_load_builds_the_summary_a_rebuild_from_stored_answers_gives(
+    engine: Engine, dataset: DemoData
+) -> None:
+    from assessment.analytics.summary import INDICATOR, rebuild_summary, summary_frame
+
+    load_dataset(engine, dataset)  # the indicator cells come from the load's own scores
+    with Session(engine) as session:
+        loaded = summary_frame(session)
+        rebuild_summary(session)  # scores every assessment again from the stored answers
+        rebuilt = summary_frame(session)
+    indicator = loaded[loaded["metric"] == INDICATOR]
+    assert len(indicator) > 0
+    assert indicator["items"].map(lambda v: sum(v) > 0).all()  # every cell counts answers
+    pd.testing.assert_frame_equal(loaded, rebuilt)
