@@ -40,6 +40,7 @@ from assessment.analytics.summary import (
     COMPOSITE_BIN,
     INDICATOR,
     LEVEL,
+    indicator_order,
     sum_by_group,
 )
 from assessment.composite import index_name
@@ -218,16 +219,27 @@ def _cell_conditions(
         col(cell.year).in_(list(years)),
         code_range(col(cell.region_code), where.code) if where.code else true(),
     ]
+    columns = (cell.region_code, cell.industry_code, cell.size_class, cell.above_size)
+    return conditions + _filtered(filters, *columns, cell.production_type)
+
+
+def _filtered(
+    filters: Filters, region: Any, industry: Any, size: Any, above: Any, production: Any
+) -> list[Any]:
+    """The conditions of the filters that are set, on the given columns (summary cells or
+    enterprises: both carry the same attributes)."""
+    conditions = []
     if filters.subregion:
-        conditions.append(code_range(col(cell.region_code), filters.subregion))
-    if filters.industry:
-        conditions.append(col(cell.industry_code) == filters.industry)
-    if filters.size_class:
-        conditions.append(col(cell.size_class) == filters.size_class)
+        conditions.append(code_range(col(region), filters.subregion))
     if filters.above_size is not None:
-        conditions.append(col(cell.above_size) == filters.above_size)
-    if filters.production_type:
-        conditions.append(col(cell.production_type) == filters.production_type)
+        conditions.append(col(above) == filters.above_size)
+    for value, column in (
+        (filters.industry, industry),
+        (filters.size_class, size),
+        (filters.production_type, production),
+    ):
+        if value:
+            conditions.append(col(column) == value)
     return conditions
 
 
@@ -345,8 +357,7 @@ def indicator_sums(
 @functools.lru_cache(maxsize=64)
 def _indicator_ids(framework_id: str, version: str) -> tuple[str, ...]:
     """Indicators of a framework version in file order (the order of ``items`` vectors)."""
-    framework = load_framework(framework_id, version)
-    return tuple(i.id for d in framework.dimensions for i in d.indicators)
+    return indicator_order(load_framework(framework_id, version))
 
 
 # ----------------------------------------------------------------------------- suppression
@@ -411,18 +422,11 @@ def registered(
 
 
 def _enterprise_conditions(actor: User, filters: Filters) -> list[Any]:
-    conditions: list[Any] = [scope_condition(actor)]
-    if filters.subregion:
-        conditions.append(code_range(col(Enterprise.region_code), filters.subregion))
-    if filters.industry:
-        conditions.append(col(Enterprise.industry_code) == filters.industry)
-    if filters.size_class:
-        conditions.append(col(Enterprise.size_class) == filters.size_class)
-    if filters.above_size is not None:
-        conditions.append(col(Enterprise.above_designated_size) == filters.above_size)
-    if filters.production_type:
-        conditions.append(col(Enterprise.production_type) == filters.production_type)
-    return conditions
+    columns = (Enterprise.region_code, Enterprise.industry_code, Enterprise.size_class)
+    filtered = _filtered(
+        filters, *columns, Enterprise.above_designated_size, Enterprise.production_type
+    )
+    return [scope_condition(actor), *filtered]
 
 
 def certified(session: Session, actor: User, filters: Filters, *, today: date) -> dict[str, int]:

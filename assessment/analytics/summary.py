@@ -221,7 +221,6 @@ def _sql_cells(executor: Executor, grain: str, keys: Sequence[Key] | None) -> li
     ]
 
 
-_UNKNOWN = np.inf  # a value no score takes: marks the rows KnownScores does not hold
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 READ_IDS = 30_000  # assessment ids per query (SQLite allows 32,766 variables in older builds)
@@ -239,15 +238,25 @@ class KnownScores:
         part = (np.asarray(ids, dtype=np.int64), values)
         self.parts.setdefault((framework_id, version), []).append(part)
 
-    def lookup(self, framework_id: str, version: str, ids: IntArray, width: int) -> FloatArray:
-        """The values of ``ids``; rows it does not hold are all ``_UNKNOWN``."""
-        out = np.full((len(ids), width), _UNKNOWN)
+    def lookup(
+        self, framework_id: str, version: str, ids: IntArray, width: int
+    ) -> tuple[npt.NDArray[np.bool_], FloatArray]:
+        """Which of ``ids`` it holds, and their values (NaN rows for the others)."""
+        found = np.zeros(len(ids), dtype=bool)
+        out = np.full((len(ids), width), np.nan)
         place = pd.Index(ids)
         for part_ids, values in self.parts.get((framework_id, version), []):
             positions = place.get_indexer(pd.Index(part_ids))
             kept = positions >= 0
             out[positions[kept]] = values[kept]
-        return out
+            found[positions[kept]] = True
+        return found, out
+
+
+def indicator_order(framework: Framework) -> tuple[str, ...]:
+    """The indicators of a framework version in file order: the order of the engine's matrix
+    columns and of the ``items`` vectors."""
+    return tuple(i.id for i in framework.indicators)
 
 
 def _with_results(query: Any, keys: Sequence[Key] | None) -> Any:
@@ -293,7 +302,7 @@ def _scored_answers(
     from assessment import scoring
 
     framework_id = framework.id
-    known = {i.id for d in framework.dimensions for i in d.indicators}
+    known = set(indicator_order(framework))
     ids = rows["aid"].astype("int64").to_numpy()
     out = np.full((len(ids), width), np.nan)
     place = pd.Index(ids.astype(str))
@@ -368,7 +377,6 @@ def _aggregate(rows: pd.DataFrame, values: FloatArray, grain: str) -> pd.DataFra
     firsts, sizes, sums = sum_by_group(keys, both)
     counts, totals = np.hsplit(sums, 2)
     cells = keys.iloc[firsts].reset_index(drop=True)
-    n = sizes
     return pd.DataFrame(
         {
             "grain": grain,
@@ -378,8 +386,8 @@ def _aggregate(rows: pd.DataFrame, values: FloatArray, grain: str) -> pd.DataFra
             "framework_id": rows["framework_id"].iloc[0],
             "item": rows["version"].iloc[0],
             "bucket": 0,
-            "n": n,
-            "scored": n,
+            "n": sizes,
+            "scored": sizes,
             "total": 0.0,
             "items": [pack_items(c, t) for c, t in zip(counts, totals, strict=True)],
         }
@@ -400,15 +408,12 @@ def _indicator_cells(
     for framework_id, version in _result_versions(executor, grains[0], keys):
         rows = _indicator_plan(executor, grains[0], keys, framework_id, version)
         framework = load_framework(framework_id, version)
-        items = [i.id for d in framework.dimensions for i in d.indicators]
+        width = len(indicator_order(framework))
         ids: IntArray = rows["aid"].to_numpy(dtype=np.int64)
-        if known is not None:
-            values = known.lookup(framework_id, version, ids, len(items))
-        else:
-            values = np.full((len(ids), len(items)), _UNKNOWN)
-        missing = np.isinf(values[:, 0]) if len(items) else np.zeros(len(ids), dtype=bool)
+        found, values = (known or KnownScores()).lookup(framework_id, version, ids, width)
+        missing = ~found
         if missing.any():
-            values[missing] = _scored_answers(executor, framework, rows[missing], len(items))
+            values[missing] = _scored_answers(executor, framework, rows[missing], width)
         for grain in grains:
             yield _aggregate(rows, values, grain)[list(CELL_COLUMNS)]
 
@@ -502,6 +507,7 @@ __all__ = [
     "INDICATOR",
     "LEVEL",
     "KnownScores",
+    "indicator_order",
     "pack_items",
     "rebuild_summary",
     "refresh_summary",

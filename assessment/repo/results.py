@@ -65,7 +65,7 @@ def compute_results(
         framework_id, version = str(keys[0]), str(keys[1])
         framework = load_framework(framework_id, version)
         ids = rows[C.ASSESSMENT_ID].astype(str).tolist()
-        known = {i.id for d in framework.dimensions for i in d.indicators}
+        known = {i.id for i in framework.indicators}
         mine = answers[
             (answers[C.FRAMEWORK_ID] == framework_id) & answers[C.INDICATOR_ID].isin(known)
         ]
