@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pandas as pd
@@ -27,7 +27,7 @@ from assessment.peers import (
     SIZE_CLASS,
     peer_percentile,
 )
-from assessment.scoring import AnswerError, parse_answers, score
+from assessment.scoring import AnswerError, overall_frame, parse_answers, score
 from assessment.tabular import (
     TableError,
     file_row,
@@ -39,6 +39,9 @@ from indicators.crosswalk import load_crosswalk
 from indicators.errors import UnknownFrameworkError
 from indicators.loader import CATALOGUE_ORDER, framework_files, load_framework
 from indicators.schema import Framework, Indicator
+
+if TYPE_CHECKING:
+    from assessment.encoded import EncodedChunk
 
 FRAMEWORK_VERSION: Final = "framework_version"
 # the composite's output column: 融合指数 / Ronghe Index, the platform's own measure (crosswalk
@@ -205,6 +208,22 @@ def score_answers(
         overall.append(result.overall.assign(**{c.FRAMEWORK_ID: framework.id}))
     wide = _wide(pd.concat(overall, ignore_index=True), answers, context, frameworks)
     return _with_peers(wide, context, k) if peers else wide.reset_index()
+
+
+def wide_results(
+    encoded: list[EncodedChunk], context: pd.DataFrame | None, frameworks: list[str]
+) -> pd.DataFrame:
+    """:func:`score_answers` (without peers) for chunks checked and scored by
+    :func:`assessment.encoded.encode_chunk`, in their order."""
+    overall = [
+        overall_frame(group.matrix, group.scores).assign(**{c.FRAMEWORK_ID: group.framework.id})
+        for chunk in encoded
+        for group in chunk.groups
+    ]
+    ids = np.concatenate([chunk.ids for chunk in encoded])
+    mine = None if context is None else validation.context_of(context, ids)
+    answers = pd.DataFrame({c.ASSESSMENT_ID: ids})
+    return _wide(pd.concat(overall, ignore_index=True), answers, mine, frameworks).reset_index()
 
 
 def _checked_groups(

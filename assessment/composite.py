@@ -52,40 +52,52 @@ def to_common_scale(results: pd.DataFrame, crosswalk: Crosswalk | None = None) -
     if unknown:
         raise ValueError(f"crosswalk {walk.version} has no mapping for frameworks {unknown}")
     out = results.copy()
-    equivalent = pd.Series(np.nan, index=out.index, dtype="float64")
-    level_aware = walk.level_aware
-    level_stage = pd.Series(np.nan, index=out.index, dtype="float64")
-    score_100 = pd.to_numeric(out[c.SCORE_100], errors="coerce").astype("float64")
-    level = pd.to_numeric(out[c.LEVEL], errors="coerce").astype("float64")
+    codes, names = pd.factorize(out[c.FRAMEWORK_ID])
+    frameworks = np.asarray(names, dtype=object)[codes]  # built from the few distinct ids
+    score_100 = pd.to_numeric(out[c.SCORE_100], errors="coerce").to_numpy(dtype="float64")
+    level = pd.to_numeric(out[c.LEVEL], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    equivalent = np.full(len(out), np.nan)
+    level_stage = np.full(len(out), np.nan)
     for mapping in walk.mappings:  # a loop over the few frameworks, vectorised within each
-        rows = out[c.FRAMEWORK_ID] == mapping.framework
-        if not rows.any():
+        rows = np.flatnonzero(frameworks == mapping.framework)
+        if not rows.size:
             continue
         equivalent[rows] = _equivalent(
-            mapping, score_100[rows], level[rows], walk if level_aware else None
+            mapping, score_100[rows], level[rows], walk if walk.level_aware else None
         )
-        level_stage[rows] = level[rows].map(_level_lookup(mapping, "stage"))
+        level_stage[rows] = _looked_up(level[rows], _level_lookup(mapping, "stage"))
     out[EQUIVALENT_100] = equivalent
-    banded = pd.Series(_stage_of(walk, equivalent.to_numpy()), index=out.index)
-    out[c.STAGE] = level_stage.fillna(banded).astype("Int64")
+    stage = np.where(np.isnan(level_stage), _stage_of(walk, equivalent), level_stage)
+    out[c.STAGE] = pd.array(stage, dtype="Float64").astype("Int64")
     return out
 
 
+def _looked_up(keys: np.ndarray, lookup: dict[float, float]) -> np.ndarray:
+    """``lookup[key]`` per key, NaN for a key it lacks (NaN included)."""
+    if not lookup:
+        return np.full(len(keys), np.nan)
+    known = np.array(sorted(lookup), dtype="float64")
+    values = np.array([lookup[k] for k in known], dtype="float64")
+    place = np.clip(np.searchsorted(known, keys), 0, len(known) - 1)
+    found: np.ndarray = np.where(known[place] == keys, values[place], np.nan)
+    return found
+
+
 def _equivalent(
-    mapping: Mapping, score_100: pd.Series, level: pd.Series, banded: Crosswalk | None
-) -> pd.Series:
+    mapping: Mapping, score_100: np.ndarray, level: np.ndarray, banded: Crosswalk | None
+) -> np.ndarray:
     """0–100 equivalents from native scores, falling back to the level's mid-range; with
     ``banded`` (a level_band crosswalk) placed within the awarded level's band."""
     xs = np.array([x for x, _ in mapping.breakpoints])
     ys = np.array([y for _, y in mapping.breakpoints])
-    native = np.clip(score_100.to_numpy() * mapping.native_max / 100.0, 0.0, mapping.native_max)
+    native = np.clip(score_100 * mapping.native_max / 100.0, 0.0, mapping.native_max)
     values = np.interp(native, xs, ys)
     if banded is not None:
-        values = _within_band(banded, mapping, values, level.to_numpy(dtype="float64"))
-    from_score = pd.Series(values, index=score_100.index)
-    from_score[score_100.isna()] = np.nan
-    from_level = level.map(_level_lookup(mapping, "middle"))
-    return from_score.fillna(from_level)
+        values = _within_band(banded, mapping, values, level)
+    from_score = np.where(np.isnan(score_100), np.nan, values)
+    from_level = _looked_up(level, _level_lookup(mapping, "middle"))
+    equivalent: np.ndarray = np.where(np.isnan(from_score), from_level, from_score)
+    return equivalent
 
 
 def _within_band(

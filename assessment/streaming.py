@@ -23,19 +23,24 @@ The output is the same, row for row and bit for bit, whatever the chunk size.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import itertools
 import os
+import queue
 import shutil
 import tempfile
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
@@ -50,7 +55,9 @@ from assessment.batch import (
     peer_columns,
     prepared_answers,
     score_answers,
+    wide_results,
 )
+from assessment.encoded import EncodedChunk, Known, encode_chunk
 from assessment.limits import Limits, get_limits
 from assessment.peers import DEFAULT_K
 from assessment.tabular import (
@@ -154,9 +161,10 @@ def _check_streamed(path: Path, limits: Limits) -> None:
 
 def record_batches(
     path: Path, names: list[str], columns: list[str] | None = None
-) -> Iterator[pd.DataFrame]:
-    """The answers file as text frames of at most about ``BATCH_ROWS`` rows (``columns`` only,
-    when given); XLSX files (at most a sheet's million rows) are read whole."""
+) -> Iterator[pa.Table]:
+    """The answers file as Arrow tables of text columns (NA as ""), at most about
+    ``BATCH_ROWS`` rows each (``columns`` only, when given); XLSX files (at most a sheet's
+    million rows) are read whole."""
     kind = table_format(path)
     wanted = columns or names
     try:
@@ -165,9 +173,7 @@ def record_batches(
             original = {n.strip(): n for n in source.schema_arrow.names}
             read = [original[n] for n in wanted]
             for batch in source.iter_batches(batch_size=BATCH_ROWS, columns=read):
-                frame = batch.to_pandas()
-                frame.columns = wanted
-                yield _as_text(frame)
+                yield _text_table(pa.Table.from_batches([batch]), wanted)
         elif kind == "csv":
             reader = pa_csv.open_csv(
                 path,
@@ -182,14 +188,42 @@ def record_batches(
                 ),
             )
             for batch in reader:
-                frame = batch.to_pandas()
-                yield frame.astype("str") if len(frame) else frame
+                yield pa.Table.from_batches([batch])
         else:
-            yield read_table(path)[wanted]
+            yield _text_table(pa.Table.from_pandas(read_table(path)[wanted]), wanted)
     except TableError:
         raise
     except Exception as exc:  # a broken file can fail anywhere inside the parser
         raise _unreadable(path, exc) from exc
+
+
+def _text_table(table: pa.Table, names: list[str]) -> pa.Table:
+    """The columns as text named ``names``: text stays in Arrow (NA as ""), other types are
+    written as ``read_table`` writes them (whole floats without ".0")."""
+    columns = []
+    for column in table.columns:
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            columns.append(pc.fill_null(column, "") if column.null_count else column)
+        else:
+            text = _as_text(pd.DataFrame({"v": column.to_pandas()}))["v"]
+            columns.append(pa.chunked_array([pa.array(text.to_numpy(dtype=object), pa.string())]))
+    return pa.Table.from_arrays(columns, names=names)
+
+
+def as_frame(table: pa.Table) -> pd.DataFrame:
+    """A chunk as the pandas text frame the row-by-row checks take (``_row`` kept)."""
+    frame: pd.DataFrame = table.to_pandas()
+    return frame
+
+
+def _runs(ids: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Where each run of equal (raw) ids starts, and its id stripped."""
+    if isinstance(ids, pa.ChunkedArray):
+        ids = ids.combine_chunks()
+    changed = pc.not_equal(ids[1:], ids[:-1]).to_numpy(zero_copy_only=False)
+    starts = np.flatnonzero(np.r_[True, changed])
+    names = pc.utf8_trim_whitespace(ids.take(starts)).to_numpy(zero_copy_only=False)
+    return starts, names
 
 
 @dataclass
@@ -213,97 +247,135 @@ def survey(path: Path, limits: Limits | None = None) -> AnswerFile:
     seen: dict[str, None] = {}
     frameworks: set[str] = set()
     rows, grouped, last = 0, True, None
-    for frame in record_batches(path, names, [c.ASSESSMENT_ID, c.FRAMEWORK_ID]):
-        if frame.empty:
+    for table in record_batches(path, names, [c.ASSESSMENT_ID, c.FRAMEWORK_ID]):
+        if table.num_rows == 0:
             continue
-        rows += len(frame)
+        rows += table.num_rows
         if rows > limits.max_rows:
             _over_limit(
                 path, f"超过 {limits.max_rows} 行", f"more than {limits.max_rows} rows", "max_rows"
             )
-        frameworks.update(frame[c.FRAMEWORK_ID].str.strip().unique())
-        ids = frame[c.ASSESSMENT_ID].str.strip().to_numpy(dtype=object)
-        starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
-        runs = ids[starts]
+        frameworks.update(pc.unique(table[c.FRAMEWORK_ID]).to_pylist())
+        _, names_of_runs = _runs(table[c.ASSESSMENT_ID])
+        # runs that differ only in spaces are one run once stripped
+        keep = np.r_[True, names_of_runs[1:] != names_of_runs[:-1]]
+        runs = names_of_runs[keep].tolist()
         if runs[0] == last:  # the previous batch's last assessment goes on
             runs = runs[1:]
         if grouped and (len(set(runs)) < len(runs) or any(run in seen for run in runs)):
             grouped = False
         seen.update(dict.fromkeys(runs))
-        last = ids[-1]
+        last = names_of_runs[-1]
     if rows == 0:
         raise TableError(path, "没有任何答案（只有表头）", "holds no answers (only a header)")
-    frameworks.discard("")
+    frameworks = {name.strip() for name in frameworks} - {""}
     return AnswerFile(path, names, pd.Index(list(seen), dtype=object), frameworks, rows, grouped)
 
 
-def _numbered(frames: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-    """Frames with each row's 0-based position in the file in ``_row``."""
+def _numbered(tables: Iterator[pa.Table]) -> Iterator[pa.Table]:
+    """Tables with each row's 0-based position in the file in ``_row``."""
     position = 0
-    for frame in frames:
-        frame[_ROW] = np.arange(position, position + len(frame))
-        position += len(frame)
-        yield frame
+    for table in tables:
+        rows = np.arange(position, position + table.num_rows, dtype=np.int64)
+        position += table.num_rows
+        yield table.append_column(_ROW, pa.array(rows))
 
 
-def _chunk_numbers(frame: pd.DataFrame, ids: pd.Index, size: int) -> np.ndarray:
+def _chunk_numbers(table: pa.Table, ids: pd.Index, size: int) -> np.ndarray:
     """Each row's chunk: its assessment's place in order of first appearance, // ``size``
     (looked up once per run of rows of one assessment)."""
-    values = frame[c.ASSESSMENT_ID].str.strip().to_numpy(dtype=object)
-    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
-    places = ids.get_indexer(pd.Index(values[starts]))
-    lengths = np.diff(np.r_[starts, len(values)])
+    starts, names = _runs(table[c.ASSESSMENT_ID])
+    places = ids.get_indexer(pd.Index(names))
+    lengths = np.diff(np.r_[starts, table.num_rows])
     return np.repeat(places // size, lengths)
 
 
-def _solid(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """The parts as one frame whose text columns are each one Arrow array (the text functions
-    of pandas are several times slower on a column in many pieces)."""
-    table = pa.Table.from_pandas(pd.concat(parts, ignore_index=True), preserve_index=False)
-    frame: pd.DataFrame = table.combine_chunks().to_pandas()
-    return frame
-
-
-def chunks(answers: AnswerFile, size: int, spill: Path) -> Iterator[pd.DataFrame]:
-    """The answers in chunks of ``size`` whole assessments, rows in file order; an ungrouped
-    file is spilled to ``spill`` (a folder) first."""
-    frames = _numbered(record_batches(answers.path, answers.names))
+def chunks(answers: AnswerFile, size: int, spill: Path) -> Iterator[pa.Table]:
+    """The answers in chunks of ``size`` whole assessments, rows in file order, each column one
+    Arrow array; an ungrouped file is spilled to ``spill`` (a folder) first."""
+    tables = (t for t in _numbered(record_batches(answers.path, answers.names)) if t.num_rows)
     if answers.grouped:
-        pending: list[pd.DataFrame] = []
+        pending: list[pa.Table] = []
         current = 0
-        for frame in frames:
-            numbers = _chunk_numbers(frame, answers.ids, size)
+        for table in tables:
+            numbers = _chunk_numbers(table, answers.ids, size)
             cuts = np.flatnonzero(np.r_[False, numbers[1:] != numbers[:-1]])
-            for part, number in zip(
-                np.split(np.arange(len(frame)), cuts), numbers[np.r_[0, cuts]], strict=True
-            ):
+            bounds = np.r_[0, cuts, table.num_rows]
+            for start, stop in itertools.pairwise(bounds):
+                number = int(numbers[start])
                 if number != current and pending:
-                    yield _solid(pending)
+                    yield pa.concat_tables(pending).combine_chunks()
                     pending = []
-                current = int(number)
-                pending.append(frame.iloc[part])
+                current = number
+                pending.append(table.slice(int(start), int(stop - start)))
         if pending:
-            yield _solid(pending)
+            yield pa.concat_tables(pending).combine_chunks()
         return
     writers: dict[int, pq.ParquetWriter] = {}
     try:
-        for frame in frames:
-            numbers = _chunk_numbers(frame, answers.ids, size)
+        for table in tables:
+            numbers = _chunk_numbers(table, answers.ids, size)
             order = np.argsort(numbers, kind="stable")
             present, starts = np.unique(numbers[order], return_index=True)
             for number, part in zip(present.tolist(), np.split(order, starts[1:]), strict=True):
-                table = pa.Table.from_pandas(frame.iloc[part], preserve_index=False)
+                piece = table.take(part)
                 if number not in writers:
-                    writers[number] = pq.ParquetWriter(spill / f"{number}.parquet", table.schema)
-                writers[number].write_table(table)
+                    writers[number] = pq.ParquetWriter(spill / f"{number}.parquet", piece.schema)
+                writers[number].write_table(piece)
     finally:
         for writer in writers.values():
             writer.close()
     for number in sorted(writers):
         part_file = spill / f"{number}.parquet"
-        frame = pq.read_table(part_file).combine_chunks().to_pandas()
+        table = pq.read_table(part_file).combine_chunks()
         part_file.unlink()
-        yield frame
+        yield table
+
+
+T = TypeVar("T")
+_END: Final = object()
+
+
+def read_ahead(items: Iterator[T]) -> Iterator[T]:
+    """``items``, each produced on a second thread while the caller works on the one before
+    (Arrow reads, decodes and slices without the GIL, so the next chunk is read on the other
+    core while this one is scored). Errors of the producer reach the caller in order."""
+    slots: queue.Queue[tuple[object, BaseException | None]] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def put(entry: tuple[object, BaseException | None]) -> bool:
+        while not stop.is_set():
+            with contextlib.suppress(queue.Full):
+                slots.put(entry, timeout=0.1)
+                return True
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put((item, None)):
+                    return
+            put((_END, None))
+        except BaseException as exc:  # handed to the caller
+            put((_END, exc))
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()
+
+    thread = threading.Thread(target=produce, name="read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, error = slots.get()
+            if error is not None:
+                raise error
+            if item is _END:
+                return
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        thread.join()
 
 
 # ----------------------------------------------------------------------------- writing
@@ -379,6 +451,7 @@ class _Context:
 
     table: pd.DataFrame | None = None
     source: Path = Path("assessments")
+    known: Known = field(default_factory=Known)
 
 
 def _read_context(directory: Path, answers_path: Path) -> _Context:
@@ -398,25 +471,79 @@ def _read_context(directory: Path, answers_path: Path) -> _Context:
             raise
     sources = validation.Sources(enterprises_path, assessments_path, answers_path)
     firms, checked = validation.check_context_tables(enterprises, assessments, sources)
-    return _Context(dataset_context(checked, assessments_path, firms), assessments_path)
+    context = dataset_context(checked, assessments_path, firms)
+    return _Context(context, assessments_path, Known.of(context))
 
 
-def _score_chunk(
-    rows: pd.DataFrame, answers: AnswerFile, context: _Context, k: int
+WRITE_BATCH: Final = 20_000  # assessments whose results are put together and written at once
+
+
+def _checked_scores(
+    table: pa.Table, answers: AnswerFile, context: _Context, k: int
 ) -> pd.DataFrame:
+    """One chunk's wide results by the row-by-row checks (which name the first bad row): the
+    way taken when the one-pass checks of ``assessment.encoded`` find a problem."""
     path = answers.path
-    rows = prepared_answers(rows, path)
-    table = None
+    rows = prepared_answers(as_frame(table), path)
+    mine = None
     if context.table is not None:
-        table = validation.context_of(context.table, rows[c.ASSESSMENT_ID])
-        listed = table.reset_index()[[c.ASSESSMENT_ID, c.FRAMEWORKS]]
+        mine = validation.context_of(context.table, rows[c.ASSESSMENT_ID])
+        listed = mine.reset_index()[[c.ASSESSMENT_ID, c.FRAMEWORKS]]
         try:
             validation.check_answer_references(rows, path, listed, context.source)
         except TableError as exc:
             raise validation.relocated(exc, rows, path) from exc
-    return score_answers(
-        rows, path, context=table, k=k, frameworks=sorted(answers.frameworks), peers=False
-    )
+    frameworks = sorted(answers.frameworks)
+    return score_answers(rows, path, context=mine, k=k, frameworks=frameworks, peers=False)
+
+
+@dataclass
+class _Results:
+    """Wide results written as they come: to ``sink``, or staged until the peer columns
+    (which need every assessment's index) can be added."""
+
+    sink: TableSink
+    staged: TableSink | None
+    total: int
+    progress: Progress | None
+    index: list[pd.Series] = field(default_factory=list)
+    done: int = 0
+
+    def write(self, wide: pd.DataFrame) -> None:
+        if self.staged is not None:
+            self.index.append(wide.set_index(c.ASSESSMENT_ID)[RONGHE_INDEX])
+            self.staged.write(wide)
+        else:
+            self.sink.write(wide)
+        self.done += len(wide)
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+
+def _score_chunks(
+    answers: AnswerFile, context: _Context, k: int, chunk_size: int, spill: Path, out: _Results
+) -> None:
+    """Check, score and write every chunk. Chunks that pass the one-pass checks are put
+    together up to :data:`WRITE_BATCH` assessments before their results are tabled (the
+    table's fixed cost is paid once per batch, not per chunk)."""
+    frameworks = sorted(answers.frameworks)
+    pending: list[EncodedChunk] = []
+
+    def flush() -> None:
+        if pending:
+            out.write(wide_results(pending, context.table, frameworks))
+            pending.clear()
+
+    for table in read_ahead(chunks(answers, chunk_size, spill)):
+        encoded = encode_chunk(table, context.known)
+        if encoded is None:
+            flush()
+            out.write(_checked_scores(table, answers, context, k))
+            continue
+        pending.append(encoded)
+        if sum(len(e.ids) for e in pending) >= WRITE_BATCH:
+            flush()
+    flush()
 
 
 def score_file(
@@ -443,29 +570,19 @@ def score_file(
     except OSError as exc:
         raise sink.error(exc) from exc
     staged = TableSink(spill / "staged.parquet") if peers else None
-    index: list[pd.Series] = []
-    done = 0
+    results = _Results(sink, staged, len(answers.ids), progress)
     try:
-        for rows in chunks(answers, chunk_size, spill):
-            wide = _score_chunk(rows, answers, context, k)
-            if staged is not None:
-                index.append(wide.set_index(c.ASSESSMENT_ID)[RONGHE_INDEX])
-                staged.write(wide)
-            else:
-                sink.write(wide)
-            done += len(wide)
-            if progress is not None:
-                progress(done, len(answers.ids))
+        _score_chunks(answers, context, k, chunk_size, spill, results)
         if staged is not None and context.table is not None:
             staged.commit()
-            _add_peers(staged.path, pd.concat(index), context.table, k, sink)
+            _add_peers(staged.path, pd.concat(results.index), context.table, k, sink)
         sink.commit()
     except BaseException:
         sink.discard()
         raise
     finally:
         shutil.rmtree(spill, ignore_errors=True)
-    return done
+    return results.done
 
 
 def _add_peers(

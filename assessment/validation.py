@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -106,7 +106,7 @@ def check_text(
     text = frame[column].astype(str).str.strip()
     codes, uniques = pd.factorize(text)  # checked once per distinct value
     distinct = pd.Series(uniques, dtype="str")
-    control = distinct.str.contains(_CONTROL.pattern, regex=True).fillna(False).to_numpy()
+    control = _control(distinct)
     _fail(
         path,
         control[codes],
@@ -124,6 +124,22 @@ def check_text(
     if required:
         _fail(path, text == "", frame, column, _saying("不能为空", "must not be empty"))
     return text
+
+
+def _control(distinct: pd.Series) -> np.ndarray:
+    """Which texts hold a control character."""
+    found = distinct.str.contains(_CONTROL.pattern, regex=True).fillna(False)
+    return found.to_numpy(dtype=bool)
+
+
+def texts_pass(values: Sequence[str] | np.ndarray, *, limit: int, required: bool = True) -> bool:
+    """Whether :func:`check_text` accepts a column of these (stripped, distinct) values: the
+    fast path of a streamed run checks distinct values and leaves naming the row to it."""
+    distinct = pd.Series(values, dtype="str")
+    bad = _control(distinct) | (distinct.str.len() > limit).to_numpy()
+    if required:
+        bad |= (distinct == "").to_numpy()
+    return not bad.any()
 
 
 def check_number(

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
+import pyarrow as pa
 from sqlalchemy import Connection, Table, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DataError, IntegrityError
@@ -104,7 +105,7 @@ def load_chunks(
     engine: Engine,
     enterprises: pd.DataFrame,
     assessments_in: pd.DataFrame,
-    answer_chunks: Callable[[], Iterator[pd.DataFrame]],
+    answer_chunks: Callable[[], Iterator[pd.DataFrame | pa.Table]],
     *,
     actor_username: str = "system",
     score: bool = True,
@@ -145,7 +146,8 @@ def load_chunks(
             )
             started = _timed(report, "enterprises", started)
             with _constraints_checked_at_end(connection):
-                for chunk in answer_chunks():
+                for part in answer_chunks():
+                    chunk = part if isinstance(part, pd.DataFrame) else part.to_pandas()
                     try:
                         validation.validate_answers(chunk, context, sources)
                     except TableError as exc:

@@ -247,7 +247,22 @@ def _parse_ticks(indicator: Indicator, text: str) -> Parsed:
 
 def _parse_number(indicator: Indicator, texts: list[str], _max_level: int) -> list[Parsed]:
     """A decimal number → piecewise-linear score over the breakpoints, clamped at the ends."""
-    values = np.array([_to_float(text) for text in texts], dtype=np.float64)
+    mapped, ok = _number_scores(indicator, texts)
+    reason = "not a percentage 0..100" if indicator.answer is AnswerType.PERCENT else "not a number"
+    return [
+        (float(s), NO_LEVEL, ANSWERED, "") if good else _invalid(reason)
+        for s, good in zip(mapped, ok, strict=True)
+    ]
+
+
+def _number_scores(
+    indicator: Indicator, texts: Sequence[str] | npt.NDArray[np.object_]
+) -> tuple[FloatArray, BoolArray]:
+    """Each text's score (NaN without breakpoints) and whether it is a valid answer."""
+    try:  # float() of each text, in one C loop
+        values = np.asarray(texts, dtype=object).astype(np.float64)
+    except (ValueError, TypeError):
+        values = np.array([_to_float(text) for text in texts], dtype=np.float64)
     low, high = (0.0, 100.0) if indicator.answer is AnswerType.PERCENT else (-np.inf, np.inf)
     ok = np.isfinite(values) & (values >= low) & (values <= high)
     if indicator.breakpoints is None:
@@ -255,11 +270,22 @@ def _parse_number(indicator: Indicator, texts: list[str], _max_level: int) -> li
     else:
         xs, ys = zip(*indicator.breakpoints, strict=True)
         mapped = np.interp(np.where(ok, values, xs[0]), xs, ys)
-    reason = "not a percentage 0..100" if high == 100.0 else "not a number"
-    return [
-        (float(s), NO_LEVEL, ANSWERED, "") if good else _invalid(reason)
-        for s, good in zip(mapped, ok, strict=True)
-    ]
+    return mapped, ok
+
+
+def parse_numbers(
+    indicator: Indicator, texts: Sequence[str] | npt.NDArray[np.object_]
+) -> tuple[FloatArray, Int8Array, Int8Array]:
+    """:func:`parse_answers` of a number or percent indicator as arrays (score, level, status;
+    an invalid answer has status ``_INVALID``): many distinct texts, no tuple per text."""
+    text = np.asarray(texts, dtype=object)
+    na = text == "na"
+    score = np.full(len(text), np.nan)
+    status = np.full(len(text), NA if indicator.na_allowed else _INVALID, dtype=np.int8)
+    mapped, ok = _number_scores(indicator, text[~na])
+    score[~na] = np.where(ok, mapped, np.nan)
+    status[~na] = np.where(ok, ANSWERED, _INVALID)
+    return score, np.full(len(text), NO_LEVEL, dtype=np.int8), status
 
 
 def _to_float(text: str) -> float:

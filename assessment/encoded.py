@@ -1,0 +1,337 @@
+"""Check and encode a chunk of answers in one pass over codes (the fast path of a streamed
+``ronghe score`` and ``ronghe load``).
+
+The row-by-row checks of :mod:`assessment.batch` and :mod:`assessment.validation` strip,
+factorise and group the same text columns several times, and the engine's ``encode`` does it
+once more. Here each text column of an Arrow chunk is dictionary-encoded once and stripped
+per distinct value; every check is then a look-up over small tables of distinct values
+(texts, assessment × framework pairs, indicator × answer pairs) or a count over codes
+(repeated answers), and the answer matrices are filled from the same codes.
+
+This path only *detects* a problem: when any check fails it returns ``None`` and the caller
+runs the row-by-row checks, which name the first bad row, column and reason exactly as
+before. An input with a ``framework_version`` or ``path`` column in its answers always takes
+the row-by-row path (rare in bulk files; the per-row version and path rules live there).
+Output is the same bit for bit: the same framework versions, parsed answers and compiled
+kernel, and the framework results in the same order.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from assessment import columns as c
+from assessment import validation
+from assessment.batch import ANSWER_COLUMNS, FRAMEWORK_VERSION, listed_versions
+from assessment.scoring import (
+    _INVALID,
+    AnswerMatrix,
+    MatrixScores,
+    Parsed,
+    empty_matrix,
+    framework_index,
+    parse_answers,
+    parse_numbers,
+    path_positions,
+    score_matrix,
+)
+from indicators.errors import UnknownFrameworkError
+from indicators.loader import framework_files, load_framework
+from indicators.schema import AnswerType, Framework
+
+IntArray = npt.NDArray[np.int64]
+_PAIR_TABLE_MAX: Final = 1 << 22  # indicator × answer look-up tables up to this size
+
+
+@dataclass(frozen=True)
+class Codes:
+    """A text column as codes into its distinct stripped values (first-appearance order)."""
+
+    codes: IntArray
+    values: npt.NDArray[np.object_]
+
+    @classmethod
+    def of(cls, array: pa.Array | pa.ChunkedArray) -> Codes:
+        if isinstance(array, pa.ChunkedArray):
+            array = array.combine_chunks()
+        if array.null_count:
+            array = pc.fill_null(array, "")
+        encoded = pc.dictionary_encode(array)
+        stripped = pc.utf8_trim_whitespace(encoded.dictionary).to_numpy(zero_copy_only=False)
+        # " a" and "a" are one value once stripped: their codes are merged
+        canonical, values = pd.factorize(stripped)
+        indices = encoded.indices.to_numpy(zero_copy_only=False)
+        return cls(canonical.astype(np.int64)[indices], np.asarray(values, dtype=object))
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+@dataclass(frozen=True)
+class Group:
+    """The answers of one framework version in a chunk, encoded and scored."""
+
+    framework: Framework
+    rows: IntArray  # the chunk's assessments (positions into ``EncodedChunk.ids``) answering it
+    matrix: AnswerMatrix  # one row per assessment of ``rows``
+    scores: MatrixScores
+
+
+@dataclass(frozen=True)
+class EncodedChunk:
+    """A checked chunk: its assessment ids (first-appearance order) and its groups in the order
+    the row-by-row path forms them (first appearance of each framework version)."""
+
+    ids: npt.NDArray[np.object_]
+    groups: list[Group]
+
+
+@dataclass(frozen=True)
+class Known:
+    """What every chunk of one data set is checked against: the checked per-assessment context
+    (``batch.dataset_context``, indexed by assessment id; None for a bare answers file) and the
+    framework versions each assessment lists, as codes (read once, not per chunk)."""
+
+    context: pd.DataFrame | None = None
+    listed: npt.NDArray[np.object_] | None = None  # distinct "framework@version"
+    frameworks: pd.Index | None = None  # the listed framework ids
+    code: IntArray | None = None  # (context row, framework) → place in ``listed``, −1: none
+    parsed: ParsedAnswers = field(default_factory=lambda: ParsedAnswers())
+
+    @classmethod
+    def of(cls, context: pd.DataFrame | None) -> Known:
+        if context is None or c.FRAMEWORKS not in context.columns:
+            return cls(context)
+        listed = listed_versions(context)
+        rows = context.index.get_indexer(pd.Index(listed[c.ASSESSMENT_ID]))
+        framework, frameworks = pd.factorize(listed[c.FRAMEWORK_ID])
+        key = listed[c.FRAMEWORK_ID] + "@" + listed[FRAMEWORK_VERSION]
+        place, keys = pd.factorize(key)
+        code = np.full((len(context), len(frameworks)), -1, dtype=np.int64)
+        code[rows, framework] = place
+        return cls(context, np.asarray(keys, dtype=object), pd.Index(frameworks), code)
+
+
+def encode_chunk(table: pa.Table, known: Known, *, detail: bool = False) -> EncodedChunk | None:
+    """The chunk checked, encoded and scored, or None when any check fails (or the answers
+    carry their own version or path): then the row-by-row path names the error.
+
+    ``detail`` is passed to :func:`~assessment.scoring.score_matrix`.
+    """
+    if FRAMEWORK_VERSION in table.column_names or c.PATH in table.column_names:
+        return None
+    a, f, i, t = (Codes.of(table[name]) for name in ANSWER_COLUMNS)
+    if not _texts_pass(a, f, i, t):
+        return None
+    positions = None
+    if known.context is not None:
+        positions = known.context.index.get_indexer(pd.Index(a.values))
+        if (positions < 0).any():  # an assessment the assessments table lacks
+            return None
+    versions = _versions(a, f, known, positions)
+    if versions is None:
+        return None
+    mine = None if known.context is None or positions is None else known.context.iloc[positions]
+    group_of_row = versions.group[a.codes * len(f) + f.codes]
+    groups: list[Group] = []
+    for g, framework in enumerate(versions.frameworks):
+        rows = np.flatnonzero(group_of_row == g)
+        group = _group(framework, a, a.codes[rows], i, i.codes[rows], t, t.codes[rows], known)
+        if group is None:
+            return None
+        groups.append(_scored(group, framework, mine, detail))
+    return EncodedChunk(a.values, groups)
+
+
+def _texts_pass(a: Codes, f: Codes, i: Codes, t: Codes) -> bool:
+    """The text checks of ``validation.check_answer_references`` on the distinct values."""
+    limit = validation.max_length
+    return (
+        validation.texts_pass(a.values, limit=limit("assessment", "external_id"))
+        and validation.texts_pass(f.values, limit=limit("answer", c.FRAMEWORK_ID))
+        and validation.texts_pass(i.values, limit=limit("answer", c.INDICATOR_ID))
+        and validation.texts_pass(t.values, limit=limit("answer", c.ANSWER), required=False)
+    )
+
+
+@dataclass(frozen=True)
+class _Versions:
+    group: IntArray  # assessment code × framework code → group, −1 where nothing is answered
+    frameworks: list[Framework]  # per group, in order of first appearance
+
+
+def _versions(a: Codes, f: Codes, known: Known, positions: IntArray | None) -> _Versions | None:
+    """Each answered (assessment, framework) pair's framework version, as
+    ``batch._with_versions`` chooses it (the assessment's listed version, else the newest);
+    None when a framework is unknown, not listed for its assessment or has no such version."""
+    if not set(f.values) <= _known_framework_ids():
+        return None
+    n_f = len(f)
+    pair_of_row = a.codes * n_f + f.codes
+    present = np.flatnonzero(np.bincount(pair_of_row, minlength=len(a) * n_f))
+    assessment, framework = np.divmod(present, n_f)
+    if known.code is not None and known.frameworks is not None and positions is not None:
+        column = known.frameworks.get_indexer(pd.Index(f.values))[framework]
+        if (column < 0).any():
+            return None
+        place = known.code[positions[assessment], column]
+        if (place < 0).any():  # an answer to a framework its assessment does not list
+            return None
+        keys = known.listed[place] if known.listed is not None else place
+    else:
+        newest = [f"{name}@{load_framework(str(name)).version}" for name in f.values]
+        keys = np.asarray(newest, dtype=object)[framework]
+    number, distinct = pd.factorize(keys)
+    group = np.full(len(a) * n_f, -1, dtype=np.int64)
+    group[present] = number
+    # the row-by-row path forms its groups in order of each one's first *row*
+    seen, first_row = np.unique(group[pair_of_row], return_index=True)
+    order = seen[np.argsort(first_row, kind="stable")]
+    frameworks = []
+    for key in distinct[order]:
+        framework_id, _, version = str(key).partition("@")
+        try:
+            frameworks.append(_framework(framework_id, version))
+        except UnknownFrameworkError:
+            return None
+    renumber = np.empty(len(order), dtype=np.int64)
+    renumber[order] = np.arange(len(order))
+    group[present] = renumber[number]
+    return _Versions(group, frameworks)
+
+
+@functools.cache
+def _known_framework_ids() -> frozenset[str]:
+    return frozenset(p.parent.name for p in framework_files())
+
+
+def _framework(framework_id: str, version: str) -> Framework:
+    newest = load_framework(framework_id)
+    return newest if newest.version == version else load_framework(framework_id, version)
+
+
+@dataclass(frozen=True)
+class _Encoded:
+    rows: IntArray
+    matrix: AnswerMatrix
+
+
+def _group(
+    framework: Framework,
+    a: Codes,
+    a_codes: IntArray,
+    i: Codes,
+    i_codes: IntArray,
+    t: Codes,
+    t_codes: IntArray,
+    known: Known,
+) -> _Encoded | None:
+    """One framework version's answers as a matrix; None for an unknown indicator, a repeated
+    answer or an answer the indicator rejects."""
+    index = framework_index(framework)
+    n_ind = len(index.indicators)
+    col = pd.Index(index.indicator_ids).get_indexer(pd.Index(i.values))[i_codes]
+    if (col < 0).any():
+        return None
+    cell = a_codes * n_ind + col
+    if (np.bincount(cell, minlength=len(a) * n_ind) > 1).any():
+        return None
+    parsed = _parsed(framework, col, t, t_codes, known.parsed)
+    if parsed is None:
+        return None
+    score, level, status = parsed
+    rows = np.flatnonzero(np.bincount(a_codes, minlength=len(a)) > 0)
+    place = np.full(len(a), -1, dtype=np.int64)
+    place[rows] = np.arange(len(rows))
+    matrix = empty_matrix(a.values[rows], index)
+    flat = col * len(rows) + place[a_codes]  # column-major cell of each answer
+    for target, values in ((matrix.scores, score), (matrix.levels, level), (matrix.status, status)):
+        target.ravel(order="F")[flat] = values
+    return _Encoded(rows, matrix)
+
+
+def _parsed(
+    framework: Framework, col: IntArray, t: Codes, t_codes: IntArray, cache: ParsedAnswers
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int8], npt.NDArray[np.int8]] | None:
+    """Each row's parsed score, level and status (each distinct (indicator, answer) looked up
+    in ``cache``); None when one is invalid."""
+    n_t = max(len(t), 1)
+    key = col * n_t + t_codes
+    if len(framework.indicators) * n_t <= _PAIR_TABLE_MAX:
+        pairs = np.flatnonzero(np.bincount(key, minlength=len(framework.indicators) * n_t))
+        slot_of = np.full(len(framework.indicators) * n_t, -1, dtype=np.int64)
+        slot_of[pairs] = np.arange(len(pairs))
+        slot = slot_of[key]
+    else:
+        pairs, slot = np.unique(key, return_inverse=True)
+    parsed = cache.parse(framework, pairs // n_t, t.values[pairs % n_t])
+    if (parsed[2] == _INVALID).any():
+        return None
+    return parsed[0][slot], parsed[1][slot], parsed[2][slot]
+
+
+class ParsedAnswers:
+    """Parsing of the distinct (indicator, answer) pairs of a chunk. Numbers (most distinct
+    answers) are parsed as arrays; the few texts of level, choice and yes/no indicators recur in
+    every chunk and are parsed once per run (at most :data:`MAX_TEXTS` kept per indicator)."""
+
+    MAX_TEXTS: Final = 100_000
+
+    def __init__(self) -> None:
+        self.seen: dict[tuple[str, str, int], dict[str, Parsed]] = {}
+
+    def parse(
+        self, framework: Framework, cols: IntArray, texts: npt.NDArray[np.object_]
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int8], npt.NDArray[np.int8]]:
+        """Score, level and status of each pair (``cols`` sorted); invalid: ``_INVALID``."""
+        index = framework_index(framework)
+        score = np.empty(len(cols), dtype=np.float64)
+        level = np.empty(len(cols), dtype=np.int8)
+        status = np.empty(len(cols), dtype=np.int8)
+        bounds = np.searchsorted(cols, np.arange(len(index.indicators) + 1))
+        for j in np.flatnonzero(np.diff(bounds)):
+            block = slice(bounds[j], bounds[j + 1])
+            indicator = index.indicators[j]
+            if indicator.answer in (AnswerType.NUMBER, AnswerType.PERCENT):
+                score[block], level[block], status[block] = parse_numbers(indicator, texts[block])
+                continue
+            found = self._texts(framework, int(j), texts[block].tolist(), index.max_level)
+            score[block], level[block], status[block] = (
+                np.array(column) for column in list(zip(*found, strict=True))[:3]
+            )
+        return score, level, status
+
+    def _texts(
+        self, framework: Framework, j: int, texts: list[str], max_level: int
+    ) -> list[Parsed]:
+        seen = self.seen.setdefault((framework.id, framework.version, j), {})
+        new = [text for text in texts if text not in seen]
+        if new:
+            if len(seen) > self.MAX_TEXTS:
+                seen.clear()
+            indicator = framework_index(framework).indicators[j]
+            seen.update(zip(new, parse_answers(indicator, new, max_level), strict=True))
+        return [seen[text] for text in texts]
+
+
+def _scored(
+    encoded: _Encoded, framework: Framework, context: pd.DataFrame | None, detail: bool
+) -> Group:
+    """Score a group's matrix with each assessment's production path from the context."""
+    paths = None
+    if framework.paths is not None and context is not None and c.PATH in context.columns:
+        known = [p.id for p in framework.paths]
+        paths = context[c.PATH].where(context[c.PATH].isin(known)).dropna()
+    ids = encoded.matrix.assessment_ids
+    scores = score_matrix(
+        encoded.matrix, framework, path_positions(ids, framework, paths), detail=detail
+    )
+    return Group(framework, encoded.rows, encoded.matrix, scores)
