@@ -216,7 +216,9 @@ def wide_results(
     """:func:`score_answers` (without peers) for chunks checked and scored by
     :func:`assessment.encoded.encode_chunk`, in their order."""
     overall = [
-        overall_frame(group.matrix, group.scores).assign(**{c.FRAMEWORK_ID: group.framework.id})
+        overall_frame(group.matrix, chunk.scores(group)).assign(
+            **{c.FRAMEWORK_ID: group.framework.id}
+        )
         for chunk in encoded
         for group in chunk.groups
     ]

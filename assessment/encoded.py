@@ -77,21 +77,40 @@ class Codes:
 
 @dataclass(frozen=True)
 class Group:
-    """The answers of one framework version in a chunk, encoded and scored."""
+    """The answers of one framework version in a chunk, one matrix row per assessment that
+    answered it."""
 
     framework: Framework
-    rows: IntArray  # the chunk's assessments (positions into ``EncodedChunk.ids``) answering it
-    matrix: AnswerMatrix  # one row per assessment of ``rows``
-    scores: MatrixScores
+    matrix: AnswerMatrix
 
 
 @dataclass(frozen=True)
 class EncodedChunk:
-    """A checked chunk: its assessment ids (first-appearance order) and its groups in the order
-    the row-by-row path forms them (first appearance of each framework version)."""
+    """A checked chunk: its assessment ids (first-appearance order), each answer row's
+    assessment (a position in ``ids``), the assessments' context rows (in ``ids`` order; None
+    for a bare answers file) and its groups in the order the row-by-row path forms them (first
+    appearance of each framework version)."""
 
     ids: npt.NDArray[np.object_]
+    assessment: IntArray
+    context: pd.DataFrame | None
     groups: list[Group]
+
+    def matrices(self) -> dict[tuple[str, str], AnswerMatrix]:
+        """The matrices by (framework id, version)."""
+        return {(g.framework.id, g.framework.version): g.matrix for g in self.groups}
+
+    def scores(self, group: Group, *, detail: bool = False) -> MatrixScores:
+        """A group's scores, each assessment on its enterprise's production path."""
+        framework, paths = group.framework, None
+        context = self.context
+        if framework.paths is not None and context is not None and c.PATH in context.columns:
+            known = [p.id for p in framework.paths]
+            paths = context[c.PATH].where(context[c.PATH].isin(known)).dropna()
+        ids = group.matrix.assessment_ids
+        return score_matrix(
+            group.matrix, framework, path_positions(ids, framework, paths), detail=detail
+        )
 
 
 @dataclass(frozen=True)
@@ -120,12 +139,9 @@ class Known:
         return cls(context, np.asarray(keys, dtype=object), pd.Index(frameworks), code)
 
 
-def encode_chunk(table: pa.Table, known: Known, *, detail: bool = False) -> EncodedChunk | None:
-    """The chunk checked, encoded and scored, or None when any check fails (or the answers
-    carry their own version or path): then the row-by-row path names the error.
-
-    ``detail`` is passed to :func:`~assessment.scoring.score_matrix`.
-    """
+def encode_chunk(table: pa.Table, known: Known) -> EncodedChunk | None:
+    """The chunk checked and encoded, or None when any check fails (or the answers carry
+    their own version or path): then the row-by-row path names the error."""
     if FRAMEWORK_VERSION in table.column_names or c.PATH in table.column_names:
         return None
     a, f, i, t = (Codes.of(table[name]) for name in ANSWER_COLUMNS)
@@ -139,16 +155,19 @@ def encode_chunk(table: pa.Table, known: Known, *, detail: bool = False) -> Enco
     versions = _versions(a, f, known, positions)
     if versions is None:
         return None
-    mine = None if known.context is None or positions is None else known.context.iloc[positions]
     group_of_row = versions.group[a.codes * len(f) + f.codes]
     groups: list[Group] = []
     for g, framework in enumerate(versions.frameworks):
         rows = np.flatnonzero(group_of_row == g)
-        group = _group(framework, a, a.codes[rows], i, i.codes[rows], t, t.codes[rows], known)
-        if group is None:
+        matrix = _matrix(framework, a, a.codes[rows], i, i.codes[rows], t, t.codes[rows], known)
+        if matrix is None:
             return None
-        groups.append(_scored(group, framework, mine, detail))
-    return EncodedChunk(a.values, groups)
+        groups.append(Group(framework, matrix))
+    mine = None
+    if known.context is not None and positions is not None:
+        mine = known.context.iloc[positions]
+        mine.attrs.update(known.context.attrs)
+    return EncodedChunk(a.values, a.codes, mine, groups)
 
 
 def _texts_pass(a: Codes, f: Codes, i: Codes, t: Codes) -> bool:
@@ -218,13 +237,7 @@ def _framework(framework_id: str, version: str) -> Framework:
     return newest if newest.version == version else load_framework(framework_id, version)
 
 
-@dataclass(frozen=True)
-class _Encoded:
-    rows: IntArray
-    matrix: AnswerMatrix
-
-
-def _group(
+def _matrix(
     framework: Framework,
     a: Codes,
     a_codes: IntArray,
@@ -233,9 +246,9 @@ def _group(
     t: Codes,
     t_codes: IntArray,
     known: Known,
-) -> _Encoded | None:
-    """One framework version's answers as a matrix; None for an unknown indicator, a repeated
-    answer or an answer the indicator rejects."""
+) -> AnswerMatrix | None:
+    """One framework version's answers as a matrix (a row per assessment answering it); None
+    for an unknown indicator, a repeated answer or an answer the indicator rejects."""
     index = framework_index(framework)
     n_ind = len(index.indicators)
     col = pd.Index(index.indicator_ids).get_indexer(pd.Index(i.values))[i_codes]
@@ -255,7 +268,7 @@ def _group(
     flat = col * len(rows) + place[a_codes]  # column-major cell of each answer
     for target, values in ((matrix.scores, score), (matrix.levels, level), (matrix.status, status)):
         target.ravel(order="F")[flat] = values
-    return _Encoded(rows, matrix)
+    return matrix
 
 
 def _parsed(
@@ -320,18 +333,3 @@ class ParsedAnswers:
             indicator = framework_index(framework).indicators[j]
             seen.update(zip(new, parse_answers(indicator, new, max_level), strict=True))
         return [seen[text] for text in texts]
-
-
-def _scored(
-    encoded: _Encoded, framework: Framework, context: pd.DataFrame | None, detail: bool
-) -> Group:
-    """Score a group's matrix with each assessment's production path from the context."""
-    paths = None
-    if framework.paths is not None and context is not None and c.PATH in context.columns:
-        known = [p.id for p in framework.paths]
-        paths = context[c.PATH].where(context[c.PATH].isin(known)).dropna()
-    ids = encoded.matrix.assessment_ids
-    scores = score_matrix(
-        encoded.matrix, framework, path_positions(ids, framework, paths), detail=detail
-    )
-    return Group(framework, encoded.rows, encoded.matrix, scores)

@@ -210,6 +210,13 @@ def _text_table(table: pa.Table, names: list[str]) -> pa.Table:
     return pa.Table.from_arrays(columns, names=names)
 
 
+def answer_table(frame: pd.DataFrame) -> pa.Table:
+    """Answers held in memory as the one chunk a streamed read would give (text columns,
+    each row's position in ``_row``)."""
+    table = _text_table(pa.Table.from_pandas(frame, preserve_index=False), list(frame.columns))
+    return table.append_column(_ROW, pa.array(np.arange(len(frame), dtype=np.int64)))
+
+
 def as_frame(table: pa.Table) -> pd.DataFrame:
     """A chunk as the pandas text frame the row-by-row checks take (``_row`` kept)."""
     frame: pd.DataFrame = table.to_pandas()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 from sqlalchemy import Connection, Table, select
@@ -25,6 +26,7 @@ from sqlmodel import SQLModel, col
 from assessment import columns as C
 from assessment import identity, validation
 from assessment.analytics.summary import KnownScores, rebuild_summary
+from assessment.encoded import EncodedChunk, Known, encode_chunk
 from assessment.models import (
     Answer,
     Assessment,
@@ -44,6 +46,7 @@ from assessment.repo.results import (
     compute_results,
     result_frame,
 )
+from assessment.streaming import answer_table
 from assessment.tabular import TableError
 from assessment.validation import Sources
 
@@ -94,7 +97,7 @@ def load_dataset(
         engine,
         data.enterprises,
         data.assessments,
-        lambda: iter([data.answers]),
+        lambda: iter([answer_table(data.answers)]),
         actor_username=actor_username,
         score=score,
         sources=sources,
@@ -105,18 +108,21 @@ def load_chunks(
     engine: Engine,
     enterprises: pd.DataFrame,
     assessments_in: pd.DataFrame,
-    answer_chunks: Callable[[], Iterator[pd.DataFrame | pa.Table]],
+    answer_chunks: Callable[[], Iterator[pa.Table]],
     *,
     actor_username: str = "system",
     score: bool = True,
     sources: Sources | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> LoadReport:
-    """Load a data set whose answers come in chunks of whole assessments (each chunk's file
-    positions in ``_row``), all in one transaction: a bad row in the last chunk stores nothing.
+    """Load a data set whose answers come in chunks of whole assessments (Arrow tables of
+    text, each row's file position in ``_row``), all in one transaction: a bad row in the last
+    chunk stores nothing.
 
     Enterprises and assessments are checked whole first; each chunk is checked, scored and
     stored in turn (its assessments, answers and results), so memory is bounded by a chunk.
+    A chunk is checked and encoded in one pass (``assessment.encoded``); when that finds a
+    problem, the row-by-row checks name the row.
     """
     report = LoadReport()
     started = time.perf_counter()
@@ -132,6 +138,7 @@ def load_chunks(
     started = _timed(report, "validate", started)
     stored: set[str] = set()
     known = KnownScores()  # the loaded assessments' indicator scores, for the summary
+    checks = Known.of(context)
     try:
         with engine.begin() as connection, bulk_cache(connection):
             _refuse_known(connection, firms[C.USCC].tolist(), sources.enterprises)
@@ -146,24 +153,27 @@ def load_chunks(
             )
             started = _timed(report, "enterprises", started)
             with _constraints_checked_at_end(connection):
-                for part in answer_chunks():
-                    chunk = part if isinstance(part, pd.DataFrame) else part.to_pandas()
-                    try:
-                        validation.validate_answers(chunk, context, sources)
-                    except TableError as exc:
-                        raise InvalidDataset(exc) from exc
-                    ids = chunk[C.ASSESSMENT_ID].astype(str).str.strip()
-                    positions = validation.context_of(context, ids)["_row"].to_numpy()
+                for table in answer_chunks():
+                    answers = _checked(table, checks, sources)
+                    positions = validation.context_of(context, answers.ids)["_row"].to_numpy()
                     mine = assessments_all.iloc[positions]
                     _store_chunk(
-                        connection, chunk, mine, firms, enterprise_ids, latest, score, report, known
+                        connection,
+                        answers,
+                        mine,
+                        firms,
+                        enterprise_ids,
+                        latest,
+                        score,
+                        report,
+                        known,
                     )
                     stored.update(mine[C.ASSESSMENT_ID].astype(str))
                     if progress is not None:
                         progress(report.assessments, len(assessments_all))
                 rest = assessments_all[~assessments_all[C.ASSESSMENT_ID].astype(str).isin(stored)]
                 _store_chunk(  # assessments without answers: drafts
-                    connection, pd.DataFrame(), rest, firms, enterprise_ids, latest, False, report
+                    connection, None, rest, firms, enterprise_ids, latest, False, report
                 )
             connection.execute(
                 _table(AuditEvent).insert(),
@@ -196,9 +206,52 @@ def load_chunks(
     return report
 
 
+@dataclass(frozen=True)
+class _Answers:
+    """A chunk's answers, checked: encoded in one pass, or (``encoded`` None) row by row."""
+
+    table: pa.Table
+    encoded: EncodedChunk | None
+    ids: pd.Index  # the chunk's assessment ids, stripped, in order of first appearance
+
+    def frame(self) -> pd.DataFrame:
+        frame: pd.DataFrame = self.table.to_pandas()
+        return frame
+
+    def rows(self, ids: Mapping[str, int]) -> pd.DataFrame:
+        """The ``answer`` rows (texts as given; ``ids``: assessment id → database id)."""
+        if self.encoded is not None:
+            database = np.array([ids[str(a)] for a in self.encoded.ids], dtype=np.int64)
+            assessment = pd.Series(database[self.encoded.assessment])
+        else:
+            stripped = self.frame()[C.ASSESSMENT_ID].astype(str).str.strip()
+            assessment = stripped.map(ids)
+            if assessment.isna().any():
+                raise ValidationFailed(
+                    "部分答案引用了不存在的评估。", "Some answers refer to unknown assessments."
+                )
+        columns = (C.FRAMEWORK_ID, C.INDICATOR_ID, C.ANSWER)
+        texts = {name: self.table.column(name).to_pandas() for name in columns}
+        return pd.DataFrame({"assessment_id": assessment, **texts})
+
+
+def _checked(table: pa.Table, checks: Known, sources: Sources) -> _Answers:
+    """A chunk checked in one pass, else row by row (InvalidDataset names the row)."""
+    encoded = encode_chunk(table, checks)
+    if encoded is not None:
+        return _Answers(table, encoded, pd.Index(encoded.ids))
+    frame = table.to_pandas()
+    assert checks.context is not None  # a load always has its assessments
+    try:
+        validation.validate_answers(frame, checks.context, sources)
+    except TableError as exc:
+        raise InvalidDataset(exc) from exc
+    return _Answers(table, None, pd.Index(frame[C.ASSESSMENT_ID].astype(str).str.strip().unique()))
+
+
 def _store_chunk(
     connection: Connection,
-    answers_in: pd.DataFrame,
+    answers: _Answers | None,
     assessments_in: pd.DataFrame,
     firms: pd.DataFrame,
     enterprise_ids: Mapping[str, int],
@@ -214,7 +267,12 @@ def _store_chunk(
     plan = _plan(assessments_in, firms)
     values: list[tuple[str, str, list[str], Any]] = []
     keep = (lambda *part: values.append(part)) if known is not None else None
-    results = compute_results(answers_in, plan, keep) if score else None
+    results = None
+    if score and answers is not None:
+        if answers.encoded is not None:
+            results = compute_results(None, plan, keep, matrices=answers.encoded.matrices())
+        else:
+            results = compute_results(answers.frame(), plan, keep)
     composite, crosswalk_version = compute_composite(results) if results is not None else (None, "")
     assessments = _assessment_frame(assessments_in, plan, results, enterprise_ids, latest)
     bulk_insert(connection, _table(Assessment), assessments, checked_later=True)
@@ -225,20 +283,9 @@ def _store_chunk(
     for framework_id, version, external, matrix in values:
         assert known is not None  # values are kept only for it
         known.add(framework_id, version, [ids[a] for a in external], matrix)
-    if answers_in.empty:
+    if answers is None:
         return
-    rows = pd.DataFrame(
-        {
-            "assessment_id": answers_in[C.ASSESSMENT_ID].astype(str).str.strip().map(ids),
-            "framework_id": answers_in[C.FRAMEWORK_ID].astype(str),
-            "indicator_id": answers_in[C.INDICATOR_ID].astype(str),
-            "answer": answers_in[C.ANSWER].astype(str),
-        }
-    )
-    if rows["assessment_id"].isna().any():
-        raise ValidationFailed(
-            "部分答案引用了不存在的评估。", "Some answers refer to unknown assessments."
-        )
+    rows = answers.rows(ids)
     bulk_insert(connection, _table(Answer), rows, checked_later=True)
     report.answers += len(rows)
     if results is not None and composite is not None:

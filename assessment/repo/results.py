@@ -8,7 +8,7 @@ the same computation and can be recomputed from the answers.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -22,7 +22,7 @@ from assessment.models import CompositeResult, FrameworkResult, utcnow
 from assessment.repo.errors import ValidationFailed
 
 if TYPE_CHECKING:
-    from assessment.scoring import ScoreResult
+    from assessment.scoring import AnswerMatrix, ScoreResult
 
 FRAMEWORK_VERSION = "framework_version"
 KeepValues = Callable[[str, str, list[str], "npt.NDArray[np.float64]"], None]
@@ -43,7 +43,10 @@ RESULT_COLUMNS = (
 
 
 def compute_results(
-    answers: pd.DataFrame, plan: pd.DataFrame, keep: KeepValues | None = None
+    answers: pd.DataFrame | None,
+    plan: pd.DataFrame,
+    keep: KeepValues | None = None,
+    matrices: Mapping[tuple[str, str], AnswerMatrix] | None = None,
 ) -> pd.DataFrame:
     """Score every (assessment, framework version) of ``plan``.
 
@@ -52,6 +55,8 @@ def compute_results(
         plan: assessment_id, framework_id, framework_version and optionally path.
         keep: called per framework version with its assessment ids and indicator values
             (:func:`assessment.scoring.indicator_values`), for the dashboard summary.
+        matrices: instead of ``answers``, the answers already checked and encoded per
+            (framework id, version) (a bulk load's chunk, ``assessment.encoded``).
 
     Returns:
         One row per plan row with :data:`RESULT_COLUMNS`; answers to indicators the version
@@ -65,20 +70,25 @@ def compute_results(
         framework_id, version = str(keys[0]), str(keys[1])
         framework = load_framework(framework_id, version)
         ids = rows[C.ASSESSMENT_ID].astype(str).tolist()
-        known = {i.id for i in framework.indicators}
-        mine = answers[
-            (answers[C.FRAMEWORK_ID] == framework_id) & answers[C.INDICATOR_ID].isin(known)
-        ]
         paths = None
         if C.PATH in rows and framework.paths:
             paths = rows.set_index(rows[C.ASSESSMENT_ID].astype(str))[C.PATH].dropna()
         try:
-            result = scoring.score(
-                mine[[C.ASSESSMENT_ID, C.INDICATOR_ID, C.ANSWER]],
-                framework,
-                paths=paths,
-                assessment_ids=ids,
-            )
+            if matrices is not None:
+                matrix = scoring.matrix_rows(matrices.get((framework_id, version)), ids, framework)
+                result = scoring.score_encoded(matrix, framework, paths)
+            else:
+                assert answers is not None
+                known = {i.id for i in framework.indicators}
+                mine = answers[
+                    (answers[C.FRAMEWORK_ID] == framework_id) & answers[C.INDICATOR_ID].isin(known)
+                ]
+                result = scoring.score(
+                    mine[[C.ASSESSMENT_ID, C.INDICATOR_ID, C.ANSWER]],
+                    framework,
+                    paths=paths,
+                    assessment_ids=ids,
+                )
         except scoring.AnswerError as exc:
             raise ValidationFailed(
                 f"答案不符合指标体系 {framework_id}@{version}：{exc}",

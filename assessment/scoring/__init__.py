@@ -755,11 +755,38 @@ def score(
     Raises:
         AnswerError: an answer the framework does not accept.
     """
-    matrix = encode(answers, framework, assessment_ids=assessment_ids)
+    return score_encoded(
+        encode(answers, framework, assessment_ids=assessment_ids), framework, paths
+    )
+
+
+def score_encoded(
+    matrix: AnswerMatrix, framework: Framework, paths: pd.Series | None = None
+) -> ScoreResult:
+    """:func:`score` of answers already encoded (``paths`` as there)."""
     scores = score_matrix(
         matrix, framework, path_positions(matrix.assessment_ids, framework, paths)
     )
     return ScoreResult(matrix, scores, framework_index(framework))
+
+
+def matrix_rows(
+    matrix: AnswerMatrix | None, ids: Sequence[str], framework: Framework
+) -> AnswerMatrix:
+    """The rows of ``ids`` of ``matrix`` (unanswered where it has none, or no matrix), in the
+    order of ``ids``: what :func:`encode` gives with ``assessment_ids=ids``."""
+    out = empty_matrix(np.asarray(list(ids), dtype=object), framework_index(framework))
+    if matrix is None or not len(ids):
+        return out
+    at = pd.Index(matrix.assessment_ids).get_indexer(pd.Index(out.assessment_ids))
+    have = np.flatnonzero(at >= 0)
+    for target, source in (
+        (out.scores, matrix.scores),
+        (out.levels, matrix.levels),
+        (out.status, matrix.status),
+    ):
+        target[have] = source[at[have]]
+    return out
 
 
 def indicator_values(matrix: AnswerMatrix, scores: MatrixScores) -> FloatArray:
