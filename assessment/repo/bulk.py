@@ -60,7 +60,7 @@ def bulk_insert(
             connection.execute(DropConstraint(constraint))
         _copy(connection, table, frame)
         for constraint in foreign_keys:
-            connection.execute(AddConstraint(constraint))
+            connection.execute(AddConstraint(constraint, isolate_from_table=False))
         return
     columns = list(frame.columns)
     sql = (

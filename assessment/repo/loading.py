@@ -311,7 +311,11 @@ def _constraints_checked_at_end(connection: Connection) -> Iterator[None]:
     and added back at the end, so they are validated in one set-based pass instead of a trigger
     per row; so is the answers' primary key when the table starts empty (its index is then
     built once, by sorting, instead of row by row). The tables are locked until commit; the
-    names are stable by the naming convention. SQLite checks per row, which costs little."""
+    names are stable by the naming convention. SQLite checks per row, which costs little.
+
+    ``isolate_from_table=False``: by default SQLAlchemy marks an added constraint so that a
+    later ``create_all`` of the same metadata leaves it out of CREATE TABLE (a database made
+    in the same process after a load lacked its foreign keys)."""
     if connection.dialect.name != "postgresql":
         yield
         return
@@ -325,7 +329,7 @@ def _constraints_checked_at_end(connection: Connection) -> Iterator[None]:
         connection.execute(DropConstraint(constraint))
     yield
     for constraint in reversed(constraints):
-        connection.execute(AddConstraint(constraint))
+        connection.execute(AddConstraint(constraint, isolate_from_table=False))
 
 
 def _table(model: type[SQLModel]) -> Table:

@@ -7,7 +7,8 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, func, select
+from sqlalchemy.schema import CreateTable
+from sqlmodel import Session, SQLModel, func, select
 
 from assessment import reference, repository
 from assessment.demo import DemoData, generate
@@ -135,3 +136,15 @@ def test_load_builds_the_summary_a_rebuild_from_stored_answers_gives(
     assert len(indicator) > 0
     assert indicator["items"].map(lambda v: sum(v) > 0).all()  # every cell counts answers
     pd.testing.assert_frame_equal(loaded, rebuilt)
+
+
+def test_a_load_leaves_the_table_definitions_whole(engine: Engine, dataset: DemoData) -> None:
+    """On PostgreSQL a load drops and adds back foreign keys and the answers' key; the tables'
+    definitions must still create them (a database made after a load in the same process
+    once lacked its foreign keys)."""
+    load_dataset(engine, dataset)
+    for model in (Assessment, Answer, FrameworkResult, CompositeResult):
+        table = SQLModel.metadata.tables[str(model.__tablename__)]
+        ddl = str(CreateTable(table).compile(dialect=engine.dialect))
+        assert ddl.count("FOREIGN KEY") == len(table.foreign_key_constraints) > 0
+        assert "PRIMARY KEY" in ddl
