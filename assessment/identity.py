@@ -8,6 +8,7 @@ The credit-code rules follow GB 32100-2015 with the embedded GB 11714 organisati
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -70,6 +71,41 @@ def validate_uscc(code: str) -> str:
     _require_check(ORG_CHECK_POSITION, normalised, org_code_check_char(normalised[ORG_BODY]))
     _require_check(USCC_LENGTH, normalised, uscc_check_char(normalised[: USCC_LENGTH - 1]))
     return normalised
+
+
+def valid_usccs(codes: Sequence[str] | np.ndarray) -> np.ndarray:
+    """:func:`is_valid_uscc` of many normalised (stripped, upper-case) codes at once, in numpy:
+    a data set's checks run :func:`validate_uscc` (for its message) only on the codes this
+    refuses."""
+    texts = np.asarray(codes, dtype=object)
+    ok = np.zeros(len(texts), dtype=bool)
+    shaped = np.array(
+        [isinstance(t, str) and len(t) == USCC_LENGTH and t.isascii() for t in texts], dtype=bool
+    )
+    if not shaped.any():
+        return ok
+    chars = np.frombuffer("".join(texts[shaped]).encode("ascii"), dtype=np.uint8)
+    chars = chars.reshape(-1, USCC_LENGTH)
+    value = _lookup(USCC_CHARSET)[chars]
+    body = _lookup("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")[chars[:, ORG_BODY]]
+    org = 11 - (body * np.array(ORG_CODE_WEIGHTS)).sum(axis=1) % 11
+    org_char = np.where(org == 10, ord("X"), np.where(org == 11, ord("0"), ord("0") + org % 10))
+    total = (value[:, : USCC_LENGTH - 1] * np.array(USCC_WEIGHTS)).sum(axis=1)
+    check = np.frombuffer(USCC_CHARSET.encode("ascii"), dtype=np.uint8)[(31 - total % 31) % 31]
+    ok[shaped] = (
+        (value >= 0).all(axis=1)
+        & (body >= 0).all(axis=1)
+        & (chars[:, ORG_CHECK_POSITION - 1] == org_char)
+        & (chars[:, USCC_LENGTH - 1] == check)
+    )
+    return ok
+
+
+def _lookup(charset: str) -> np.ndarray:
+    """Byte → its place in ``charset`` (−1 for any other byte)."""
+    table = np.full(256, -1, dtype=np.int64)
+    table[np.frombuffer(charset.encode("ascii"), dtype=np.uint8)] = np.arange(len(charset))
+    return table
 
 
 def is_valid_uscc(code: str) -> bool:

@@ -31,7 +31,7 @@ import pandas as pd
 from sqlmodel import SQLModel
 
 from assessment import columns as c
-from assessment import length_checks
+from assessment import identity, length_checks
 from assessment.demo import ANSWER_COLUMNS, ASSESSMENT_COLUMNS, ENTERPRISE_COLUMNS
 from assessment.tabular import (
     TableError,
@@ -167,13 +167,25 @@ def check_number(
 
 
 def _codes(
-    values: pd.Series, frame: pd.DataFrame, column: str, path: Path, check: Callable[[str], str]
+    values: pd.Series,
+    frame: pd.DataFrame,
+    column: str,
+    path: Path,
+    check: Callable[[str], str],
+    passing: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> pd.Series:
-    """``check`` each distinct code once; TableError at the first row of a refused one."""
+    """``check`` each distinct code once; TableError at the first row of a refused one.
+    ``passing`` (vectorised) marks codes known to be valid and already normalised; only the
+    others go through ``check``."""
     from assessment.repo.errors import RepositoryError
 
+    distinct = np.asarray(values.unique(), dtype=object)
     mapped = {}
-    for code in values.unique():
+    if passing is not None:
+        good = passing(distinct)
+        mapped = dict(zip(distinct[good].tolist(), distinct[good].tolist(), strict=True))
+        distinct = distinct[~good]
+    for code in distinct:
         try:
             mapped[code] = check(str(code))
         except RepositoryError as exc:
@@ -195,7 +207,7 @@ def check_enterprises(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
 
     out = frame.copy()
     uscc = check_text(frame, c.USCC, path, limit=64).str.upper()
-    out[c.USCC] = _codes(uscc, frame, c.USCC, path, check_uscc)
+    out[c.USCC] = _codes(uscc, frame, c.USCC, path, check_uscc, identity.valid_usccs)
     _fail(
         path,
         out[c.USCC].duplicated().to_numpy(),

@@ -256,3 +256,26 @@ def test_vectorised_above_designated_size() -> None:
     assert flags.dtype == "boolean"
     assert flags.tolist()[:2] == [True, False]
     assert flags.isna().tolist() == [False, False, True]
+
+
+def test_valid_usccs_agrees_with_the_one_by_one_check() -> None:
+    """The vectorised check (used on whole tables) accepts exactly what validate_uscc does:
+    every one-character change of valid codes, wrong lengths, non-ASCII and lower case."""
+    import random
+
+    from assessment.demo import generate
+    from assessment.identity import valid_usccs
+
+    codes = list(generate(enterprises=300, years=1, seed=4).enterprises["uscc"])
+    rng = random.Random(8)
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ*a é９"
+    changed = []
+    for code in codes:
+        for _ in range(4):
+            at = rng.randrange(len(code))
+            changed.append(code[:at] + rng.choice(alphabet) + code[at + 1 :])
+    texts = [*codes, *changed, "", codes[0][:17], codes[0] + "1", "９" * 18]
+    expected = [is_valid_uscc(text) and text == text.upper() for text in texts]
+    assert list(valid_usccs(texts)) == expected
+    assert all(valid_usccs(codes))
+    assert 0 < sum(expected) < len(texts)
