@@ -48,7 +48,6 @@ from indicators.loader import framework_files, load_framework
 from indicators.schema import AnswerType, Framework
 
 IntArray = npt.NDArray[np.int64]
-_PAIR_TABLE_MAX: Final = 1 << 22  # indicator × answer look-up tables up to this size
 
 
 @dataclass(frozen=True)
@@ -61,15 +60,20 @@ class Codes:
     @classmethod
     def of(cls, array: pa.Array | pa.ChunkedArray) -> Codes:
         if isinstance(array, pa.ChunkedArray):
+            if pa.types.is_dictionary(array.type):
+                array = array.unify_dictionaries()
             array = array.combine_chunks()
         if array.null_count:
-            array = pc.fill_null(array, "")
-        encoded = pc.dictionary_encode(array)
+            array = pc.fill_null(pc.cast(array, pa.string()), "")
+        encoded = array if isinstance(array, pa.DictionaryArray) else pc.dictionary_encode(array)
         stripped = pc.utf8_trim_whitespace(encoded.dictionary).to_numpy(zero_copy_only=False)
         # " a" and "a" are one value once stripped: their codes are merged
         canonical, values = pd.factorize(stripped)
         indices = encoded.indices.to_numpy(zero_copy_only=False)
-        return cls(canonical.astype(np.int64)[indices], np.asarray(values, dtype=object))
+        # a file's dictionary may hold values of other chunks: keep those used, in the order
+        # of their first row
+        codes, used = pd.factorize(canonical[indices])
+        return cls(codes.astype(np.int64), np.asarray(values, dtype=object)[used])
 
     def __len__(self) -> int:
         return len(self.values)
@@ -129,13 +133,20 @@ class Known:
     def of(cls, context: pd.DataFrame | None) -> Known:
         if context is None or c.FRAMEWORKS not in context.columns:
             return cls(context)
-        listed = listed_versions(context)
-        rows = context.index.get_indexer(pd.Index(listed[c.ASSESSMENT_ID]))
+        # the few distinct cells ("sme@2024.1|cmmm@2020.1") are read, not every row's
+        cell, cells = pd.factorize(context[c.FRAMEWORKS].astype(str))
+        distinct = pd.DataFrame(
+            {c.FRAMEWORKS: np.asarray(cells, dtype=object)},
+            index=pd.Index(np.arange(len(cells)), name=c.ASSESSMENT_ID),
+        )
+        listed = listed_versions(distinct)
+        rows = listed[c.ASSESSMENT_ID].to_numpy(dtype=np.int64)
         framework, frameworks = pd.factorize(listed[c.FRAMEWORK_ID])
         key = listed[c.FRAMEWORK_ID] + "@" + listed[FRAMEWORK_VERSION]
         place, keys = pd.factorize(key)
-        code = np.full((len(context), len(frameworks)), -1, dtype=np.int64)
-        code[rows, framework] = place
+        by_cell = np.full((len(cells), len(frameworks)), -1, dtype=np.int64)
+        by_cell[rows, framework] = place
+        code = by_cell[cell]
         return cls(context, np.asarray(keys, dtype=object), pd.Index(frameworks), code)
 
 
@@ -212,8 +223,7 @@ def _versions(a: Codes, f: Codes, known: Known, positions: IntArray | None) -> _
     group = np.full(len(a) * n_f, -1, dtype=np.int64)
     group[present] = number
     # the row-by-row path forms its groups in order of each one's first *row*
-    seen, first_row = np.unique(group[pair_of_row], return_index=True)
-    order = seen[np.argsort(first_row, kind="stable")]
+    order = pd.unique(group[pair_of_row])  # in order of appearance (hashing, no sort)
     frameworks = []
     for key in distinct[order]:
         framework_id, _, version = str(key).partition("@")
@@ -277,14 +287,10 @@ def _parsed(
     """Each row's parsed score, level and status (each distinct (indicator, answer) looked up
     in ``cache``); None when one is invalid."""
     n_t = max(len(t), 1)
-    key = col * n_t + t_codes
-    if len(framework.indicators) * n_t <= _PAIR_TABLE_MAX:
-        pairs = np.flatnonzero(np.bincount(key, minlength=len(framework.indicators) * n_t))
-        slot_of = np.full(len(framework.indicators) * n_t, -1, dtype=np.int64)
-        slot_of[pairs] = np.arange(len(pairs))
-        slot = slot_of[key]
-    else:
-        pairs, slot = np.unique(key, return_inverse=True)
+    slot, keys = pd.factorize(col * n_t + t_codes)  # hashing: no sort, no table of n_ind × n_t
+    order = np.argsort(keys, kind="stable")  # the few distinct pairs, by indicator
+    pairs = keys[order]
+    slot = np.argsort(order)[slot]
     parsed = cache.parse(framework, pairs // n_t, t.values[pairs % n_t])
     if (parsed[2] == _INVALID).any():
         return None

@@ -169,8 +169,12 @@ def record_batches(
     wanted = columns or names
     try:
         if kind == "parquet":
-            source = pq.ParquetFile(path)
-            original = {n.strip(): n for n in source.schema_arrow.names}
+            schema = pq.ParquetFile(path).schema_arrow
+            # text read as Arrow dictionaries: the file's own dictionary pages give each
+            # column's codes without decoding every string and hashing it again
+            text = [f.name for f in schema if _is_text(f.type)]
+            source = pq.ParquetFile(path, read_dictionary=text)
+            original = {n.strip(): n for n in schema.names}
             read = [original[n] for n in wanted]
             for batch in source.iter_batches(batch_size=BATCH_ROWS, columns=read):
                 yield _text_table(pa.Table.from_batches([batch]), wanted)
@@ -197,17 +201,39 @@ def record_batches(
         raise _unreadable(path, exc) from exc
 
 
+def _is_text(kind: pa.DataType) -> bool:
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
+
+
 def _text_table(table: pa.Table, names: list[str]) -> pa.Table:
-    """The columns as text named ``names``: text stays in Arrow (NA as ""), other types are
-    written as ``read_table`` writes them (whole floats without ".0")."""
+    """The columns as text named ``names``: text stays in Arrow, as plain or dictionary
+    arrays (NA as ""), other types are written as ``read_table`` writes them (whole floats
+    without ".0")."""
     columns = []
     for column in table.columns:
-        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        if pa.types.is_dictionary(column.type) and _is_text(column.type.value_type):
+            columns.append(column if not column.null_count else pc.fill_null(decoded(column), ""))
+        elif _is_text(column.type):
             columns.append(pc.fill_null(column, "") if column.null_count else column)
         else:
             text = _as_text(pd.DataFrame({"v": column.to_pandas()}))["v"]
             columns.append(pa.chunked_array([pa.array(text.to_numpy(dtype=object), pa.string())]))
     return pa.Table.from_arrays(columns, names=names)
+
+
+def decoded(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+    """A text column as plain strings (a dictionary column decoded)."""
+    if pa.types.is_dictionary(column.type):
+        return pc.cast(column, column.type.value_type)
+    return column
+
+
+def _solid(tables: list[pa.Table]) -> pa.Table:
+    """The tables as one, each column one array (dictionary columns on one dictionary)."""
+    table = pa.concat_tables(tables)
+    if any(pa.types.is_dictionary(f.type) for f in table.schema):
+        table = table.unify_dictionaries()
+    return table.combine_chunks()
 
 
 def answer_table(frame: pd.DataFrame) -> pa.Table:
@@ -219,17 +245,20 @@ def answer_table(frame: pd.DataFrame) -> pa.Table:
 
 def as_frame(table: pa.Table) -> pd.DataFrame:
     """A chunk as the pandas text frame the row-by-row checks take (``_row`` kept)."""
-    frame: pd.DataFrame = table.to_pandas()
+    columns = [decoded(column) for column in table.columns]
+    frame: pd.DataFrame = pa.Table.from_arrays(columns, names=table.column_names).to_pandas()
     return frame
 
 
 def _runs(ids: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """Where each run of equal (raw) ids starts, and its id stripped."""
     if isinstance(ids, pa.ChunkedArray):
+        ids = ids.unify_dictionaries() if pa.types.is_dictionary(ids.type) else ids
         ids = ids.combine_chunks()
-    changed = pc.not_equal(ids[1:], ids[:-1]).to_numpy(zero_copy_only=False)
+    values = ids.indices if isinstance(ids, pa.DictionaryArray) else ids
+    changed = pc.not_equal(values[1:], values[:-1]).to_numpy(zero_copy_only=False)
     starts = np.flatnonzero(np.r_[True, changed])
-    names = pc.utf8_trim_whitespace(ids.take(starts)).to_numpy(zero_copy_only=False)
+    names = pc.utf8_trim_whitespace(decoded(ids.take(starts))).to_numpy(zero_copy_only=False)
     return starts, names
 
 
@@ -262,7 +291,7 @@ def survey(path: Path, limits: Limits | None = None) -> AnswerFile:
             _over_limit(
                 path, f"超过 {limits.max_rows} 行", f"more than {limits.max_rows} rows", "max_rows"
             )
-        frameworks.update(pc.unique(table[c.FRAMEWORK_ID]).to_pylist())
+        frameworks.update(pc.unique(decoded(table[c.FRAMEWORK_ID])).to_pylist())
         _, names_of_runs = _runs(table[c.ASSESSMENT_ID])
         # runs that differ only in spaces are one run once stripped
         keep = np.r_[True, names_of_runs[1:] != names_of_runs[:-1]]
@@ -311,12 +340,12 @@ def chunks(answers: AnswerFile, size: int, spill: Path) -> Iterator[pa.Table]:
             for start, stop in itertools.pairwise(bounds):
                 number = int(numbers[start])
                 if number != current and pending:
-                    yield pa.concat_tables(pending).combine_chunks()
+                    yield _solid(pending)
                     pending = []
                 current = number
                 pending.append(table.slice(int(start), int(stop - start)))
         if pending:
-            yield pa.concat_tables(pending).combine_chunks()
+            yield _solid(pending)
         return
     writers: dict[int, pq.ParquetWriter] = {}
     try:

@@ -46,7 +46,7 @@ from assessment.repo.results import (
     compute_results,
     result_frame,
 )
-from assessment.streaming import answer_table
+from assessment.streaming import answer_table, as_frame, decoded
 from assessment.tabular import TableError
 from assessment.validation import Sources
 
@@ -215,8 +215,7 @@ class _Answers:
     ids: pd.Index  # the chunk's assessment ids, stripped, in order of first appearance
 
     def frame(self) -> pd.DataFrame:
-        frame: pd.DataFrame = self.table.to_pandas()
-        return frame
+        return as_frame(self.table)
 
     def rows(self, ids: Mapping[str, int]) -> pd.DataFrame:
         """The ``answer`` rows (texts as given; ``ids``: assessment id → database id)."""
@@ -231,7 +230,7 @@ class _Answers:
                     "部分答案引用了不存在的评估。", "Some answers refer to unknown assessments."
                 )
         columns = (C.FRAMEWORK_ID, C.INDICATOR_ID, C.ANSWER)
-        texts = {name: self.table.column(name).to_pandas() for name in columns}
+        texts = {name: decoded(self.table.column(name)).to_pandas() for name in columns}
         return pd.DataFrame({"assessment_id": assessment, **texts})
 
 
@@ -240,7 +239,7 @@ def _checked(table: pa.Table, checks: Known, sources: Sources) -> _Answers:
     encoded = encode_chunk(table, checks)
     if encoded is not None:
         return _Answers(table, encoded, pd.Index(encoded.ids))
-    frame = table.to_pandas()
+    frame = as_frame(table)
     assert checks.context is not None  # a load always has its assessments
     try:
         validation.validate_answers(frame, checks.context, sources)

@@ -7,8 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
+from assessment import streaming
 from assessment.batch import read_input, score_answers
 from assessment.cli import main
 from assessment.demo import generate
@@ -78,6 +81,29 @@ def test_parquet_input_and_ungrouped_rows(
     # the same assessments and scores as the grouped file, in another order
     grouped = read_table(dataset / "answers.csv")
     assert set(got["assessment_id"]) == set(grouped["assessment_id"])
+
+
+@pytest.mark.parametrize("chunk", [1, 7])
+def test_parquet_row_groups_across_chunks(
+    dataset: Path,
+    whole: dict[str, bytes],
+    tmp_path: Path,
+    chunk: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A grouped Parquet file in several row groups, read as Arrow dictionaries: a chunk cut
+    out of a row group whose dictionary holds other chunks' values scores exactly its own
+    assessments (each chunk's results written on their own)."""
+    monkeypatch.setattr(streaming, "WRITE_BATCH", 1)
+    folder = tmp_path / "set"
+    folder.mkdir()
+    for name in ("enterprises", "assessments"):
+        write_table(read_table(dataset / f"{name}.csv"), folder / f"{name}.parquet")
+    answers = pa.Table.from_pandas(read_table(dataset / "answers.csv"), preserve_index=False)
+    pq.write_table(answers, folder / "answers.parquet", row_group_size=2_000)
+    assert pq.ParquetFile(folder / "answers.parquet").metadata.num_row_groups > 3
+    assert _score(folder, tmp_path / "out.csv", chunk) == 0
+    assert (tmp_path / "out.csv").read_bytes() == whole["csv"]
 
 
 def _copy(dataset: Path, tmp_path: Path) -> tuple[Path, pd.DataFrame]:
