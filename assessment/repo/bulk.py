@@ -13,6 +13,7 @@ from datetime import UTC
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 from sqlalchemy import Connection, Table
 from sqlalchemy.schema import AddConstraint, DropConstraint
 
@@ -42,11 +43,16 @@ def bulk_cache(connection: Connection) -> Iterator[None]:
 
 
 def bulk_insert(
-    connection: Connection, table: Any, frame: pd.DataFrame, *, checked_later: bool = False
+    connection: Connection,
+    table: Any,
+    frame: pd.DataFrame | pa.Table,
+    *,
+    checked_later: bool = False,
 ) -> None:
-    """Insert ``frame`` (columns named as the table's) as fast as the backend allows
-    (``checked_later``: the caller has dropped the foreign keys and adds them back)."""
-    if frame.empty:
+    """Insert ``frame`` (a pandas or Arrow table, columns named as the table's) as fast as the
+    backend allows (``checked_later``: the caller has dropped the foreign keys and adds them
+    back)."""
+    if len(frame) == 0:
         return
     if connection.dialect.name == "postgresql":
         if len(frame) < REVALIDATE_FROM or checked_later:
@@ -62,25 +68,36 @@ def bulk_insert(
         for constraint in foreign_keys:
             connection.execute(AddConstraint(constraint, isolate_from_table=False))
         return
-    columns = list(frame.columns)
+    columns = _names(frame)
     sql = (
         f"INSERT INTO {table.name} ({', '.join(columns)}) "
         f"VALUES ({', '.join('?' for _ in columns)})"
     )
-    values = [_sqlite_values(frame[name], table.c[name].type) for name in columns]
+    values = [_sqlite_values(_column(frame, name), table.c[name].type) for name in columns]
     for start in range(0, len(frame), CHUNK):
         rows = list(zip(*(v[start : start + CHUNK] for v in values), strict=True))
         connection.exec_driver_sql(sql, rows)
 
 
-def _sqlite_values(column: pd.Series, sql_type: Any) -> list[Any]:
+def _names(frame: pd.DataFrame | pa.Table) -> list[str]:
+    return list(frame.column_names if isinstance(frame, pa.Table) else frame.columns)
+
+
+def _column(frame: pd.DataFrame | pa.Table, name: str) -> pd.Series | pa.ChunkedArray:
+    return frame.column(name) if isinstance(frame, pa.Table) else frame[name]
+
+
+def _sqlite_values(column: pd.Series | pa.ChunkedArray, sql_type: Any) -> list[Any]:
     """A column as the Python values SQLite stores (None where missing); the missing-value
     mask is applied only to columns that have missing values."""
+    convert = _sqlite_converter(sql_type)
+    if isinstance(column, pa.ChunkedArray):  # Arrow gives None for nulls
+        items = column.to_pylist()
+        return list(map(convert, items)) if convert else items
     if column.hasnans:
         items = column.astype(object).where(column.notna(), None).tolist()
     else:
         items = column.tolist()
-    convert = _sqlite_converter(sql_type)
     return list(map(convert, items)) if convert else items
 
 
@@ -114,17 +131,21 @@ def _holds_null_marker(frame: pd.DataFrame) -> pd.Series:
     return found
 
 
-def _copy(connection: Connection, table: Table, frame: pd.DataFrame) -> None:
+def _copy(connection: Connection, table: Table, frame: pd.DataFrame | pa.Table) -> None:
     """PostgreSQL ``COPY FROM STDIN`` on the transaction's own psycopg connection: binary,
     encoded from the column arrays (:mod:`assessment.repo.pgbinary`), for tables of plain
     types; CSV for the others."""
     raw = connection.connection.driver_connection
     assert raw is not None
-    statement = f"COPY {table} ({', '.join(frame.columns)}) FROM STDIN WITH (FORMAT binary)"
+    statement = f"COPY {table} ({', '.join(_names(frame))}) FROM STDIN WITH (FORMAT binary)"
     for start in range(0, len(frame), BINARY_ROWS):
-        payload = pgbinary.encode(table, frame.iloc[start : start + BINARY_ROWS])
+        if isinstance(frame, pa.Table):
+            payload = pgbinary.encode_arrow(table, frame.slice(start, BINARY_ROWS))
+        else:
+            payload = pgbinary.encode(table, frame.iloc[start : start + BINARY_ROWS])
         if payload is None:
-            _copy_csv(connection, table, frame)
+            whole = frame.to_pandas() if isinstance(frame, pa.Table) else frame
+            _copy_csv(connection, table, whole)
             return
         with raw.cursor() as cursor, cursor.copy(statement) as copy:
             copy.write(payload)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 from sqlalchemy import Connection, Table, select
@@ -217,21 +218,25 @@ class _Answers:
     def frame(self) -> pd.DataFrame:
         return as_frame(self.table)
 
-    def rows(self, ids: Mapping[str, int]) -> pd.DataFrame:
+    def rows(self, ids: Mapping[str, int]) -> pa.Table:
         """The ``answer`` rows (texts as given; ``ids``: assessment id → database id)."""
+        assessment: npt.NDArray[np.int64]
         if self.encoded is not None:
             database = np.array([ids[str(a)] for a in self.encoded.ids], dtype=np.int64)
-            assessment = pd.Series(database[self.encoded.assessment])
+            assessment = database[self.encoded.assessment]
         else:
             stripped = self.frame()[C.ASSESSMENT_ID].astype(str).str.strip()
-            assessment = stripped.map(ids)
-            if assessment.isna().any():
+            mapped = stripped.map(ids)
+            if mapped.isna().any():
                 raise ValidationFailed(
                     "部分答案引用了不存在的评估。", "Some answers refer to unknown assessments."
                 )
+            assessment = np.asarray(mapped.to_numpy(), dtype=np.int64)
         columns = (C.FRAMEWORK_ID, C.INDICATOR_ID, C.ANSWER)
-        texts = {name: decoded(self.table.column(name)).to_pandas() for name in columns}
-        return pd.DataFrame({"assessment_id": assessment, **texts})
+        texts = [decoded(self.table.column(name)) for name in columns]
+        return pa.Table.from_arrays(
+            [pa.array(assessment), *texts], names=["assessment_id", *columns]
+        )
 
 
 def _checked(table: pa.Table, checks: Known, sources: Sources) -> _Answers:
@@ -286,7 +291,7 @@ def _store_chunk(
         return
     rows = answers.rows(ids)
     bulk_insert(connection, _table(Answer), rows, checked_later=True)
-    report.answers += len(rows)
+    report.answers += rows.num_rows
     if results is not None and composite is not None:
         scored = results[results[C.ASSESSMENT_ID].map(_statuses(assessments)) != "draft"]
         result = result_frame(scored, ids)

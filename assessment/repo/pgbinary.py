@@ -1,4 +1,4 @@
-"""PostgreSQL's binary ``COPY`` format built from column arrays with numpy, without a Python
+"""PostgreSQL's binary ``COPY`` format built from column arrays in Arrow, without a Python
 object per value: the fast path for the bulk loader's large tables (answers, summary cells).
 
 A row is a 16-bit field count, then per field a 32-bit length (-1 for NULL) and the value in
@@ -9,7 +9,6 @@ through the CSV path.
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 import numpy as np
@@ -20,7 +19,7 @@ import pyarrow.compute as pc
 
 HEADER = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big")
 TRAILER = (-1).to_bytes(2, "big", signed=True)
-SLICE_BYTES = 16 << 20
+BYTES = pa.large_binary()  # 64-bit offsets: a batch of rows may pass 2 GiB
 FIXED = {"Integer": ">i4", "BigInteger": ">i8", "Float": ">f8", "Boolean": "u1"}
 VARIABLE = {"String": pa.string(), "AutoString": pa.string(), "LargeBinary": pa.binary()}
 
@@ -31,70 +30,60 @@ Lengths = npt.NDArray[np.int64]
 def encode(table: Any, frame: pd.DataFrame) -> bytes | None:
     """The rows of ``frame`` (columns named as the table's) in binary COPY format, header and
     trailer included; None when a column's type has no encoder here."""
-    kinds = [type(table.c[name].type).__name__ for name in frame.columns]
+    return encode_arrow(table, pa.Table.from_pandas(frame, preserve_index=False))
+
+
+def encode_arrow(table: Any, columns: pa.Table) -> bytes | None:
+    """:func:`encode` of an Arrow table, built in Arrow: each row is the join of its fields'
+    big-endian length words and values (``binary_join_element_wise``), so the rows come out
+    as one buffer without a pandas column or a numpy index per byte."""
+    kinds = [type(table.c[name].type).__name__ for name in columns.column_names]
     if any(kind not in FIXED and kind not in VARIABLE for kind in kinds):
         return None
-    fields = [_field(frame[name], kind) for name, kind in zip(frame.columns, kinds, strict=True)]
-    spans = [np.maximum(lengths, 0) for lengths, _ in fields]
-    row_bytes = 2 + sum(4 + span for span in spans)
-    # laid out a slice of rows at a time: the layout needs an index per byte of the slice
-    slice_of = np.cumsum(row_bytes) // SLICE_BYTES
-    cuts = np.r_[0, np.flatnonzero(np.diff(slice_of)) + 1, len(frame)]
-    data_starts = [np.r_[0, np.cumsum(span)] for span in spans]
-    parts = [HEADER]
-    for start, end in itertools.pairwise(cuts.tolist()):
-        sliced = [
-            (lengths[start:end], flat[at[start] : at[end]])
-            for (lengths, flat), at in zip(fields, data_starts, strict=True)
-        ]
-        parts.append(_rows(end - start, sliced).tobytes())
-    parts.append(TRAILER)
-    return b"".join(parts)
+    count = np.full(columns.num_rows, len(kinds), dtype=">i2")
+    parts: list[pa.Array | pa.Scalar] = [_words(count)]
+    for column, kind in zip(columns.columns, kinds, strict=True):
+        parts.extend(_arrow_field(column, kind))
+    rows = pc.binary_join_element_wise(*parts, pa.scalar(b"", BYTES))
+    if isinstance(rows, pa.ChunkedArray):
+        rows = rows.combine_chunks()
+    offsets = np.frombuffer(rows.buffers()[1], np.int64, len(rows) + 1, rows.offset * 8)
+    data = rows.buffers()[2]
+    body = memoryview(data)[offsets[0] : offsets[-1]] if data is not None else b""
+    return b"".join([HEADER, body, TRAILER])
 
 
-def _field(column: pd.Series, kind: str) -> tuple[Lengths, Bytes]:
-    """Per row the value's length in bytes (-1: NULL) and the non-NULL values' bytes."""
+def _arrow_field(column: pa.ChunkedArray | pa.Array, kind: str) -> list[pa.Array]:
+    """A column's length words and values as binary arrays (NULL: length -1, no value)."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    if pa.types.is_dictionary(column.type):
+        column = pc.cast(column, column.type.value_type)
+    missing = column.is_null().to_numpy(zero_copy_only=False)
     if kind in FIXED:
-        missing = column.isna().to_numpy()
         width = np.dtype(FIXED[kind]).itemsize
-        values = column[~missing].to_numpy().astype(FIXED[kind])
-        lengths = np.where(missing, -1, width).astype(np.int64)
-        return lengths, values.view(np.uint8).ravel()
-    array = pa.array(column, from_pandas=True)  # an Arrow-backed column gives a ChunkedArray
-    chunks = array.chunks if isinstance(array, pa.ChunkedArray) else [array]
-    array = pa.concat_arrays(chunks) if chunks else pa.array([], type=VARIABLE[kind])
-    if array.type != VARIABLE[kind]:
-        array = pc.cast(array, VARIABLE[kind])
-    array = pa.concat_arrays([array])  # offset 0
-    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32, count=len(array) + 1)
-    data = array.buffers()[2]
-    lengths = np.diff(offsets).astype(np.int64)
-    lengths[array.is_null().to_numpy(zero_copy_only=False)] = -1
-    flat = np.frombuffer(data, dtype=np.uint8) if data is not None else np.empty(0, np.uint8)
-    return lengths, flat[offsets[0] : offsets[-1]]
+        values = pc.fill_null(column, False if kind == "Boolean" else 0)
+        words = values.to_numpy(zero_copy_only=False).astype(FIXED[kind])
+        lengths = np.where(missing, -1, width)
+        return [_words(lengths.astype(">i4")), _blank(_words(words), missing)]
+    values = pc.cast(column, BYTES)
+    lengths = pc.binary_length(values).to_numpy(zero_copy_only=False)
+    lengths = np.where(missing, -1, np.nan_to_num(lengths, nan=0)).astype(">i4")
+    return [_words(lengths), _blank(values, missing)]
 
 
-def _rows(count: int, fields: list[tuple[Lengths, Bytes]]) -> Bytes:
-    """The tuples of ``count`` rows laid out field by field."""
-    lengths = np.stack([f[0] for f in fields], axis=1)  # (rows, columns)
-    sizes = 4 + np.maximum(lengths, 0)
-    row_sizes = 2 + sizes.sum(axis=1)
-    row_starts = np.r_[0, np.cumsum(row_sizes)[:-1]]
-    field_starts = row_starts[:, None] + 2 + np.cumsum(sizes, axis=1) - sizes
-    out = np.empty(int(row_sizes.sum()), dtype=np.uint8)
-    _put(out, row_starts, np.full(count, len(fields), dtype=">i2"))
-    for position, (field_lengths, flat) in enumerate(fields):
-        starts = field_starts[:, position]
-        _put(out, starts, field_lengths.astype(">i4"))
-        present = field_lengths > 0
-        spans = field_lengths[present]
-        # each byte of ``flat`` goes to its row's value start plus its place within the value
-        within = np.arange(len(flat)) - np.repeat(np.cumsum(spans) - spans, spans)
-        out[np.repeat(starts[present] + 4, spans) + within] = flat
-    return out
+def _words(words: npt.NDArray[Any]) -> pa.Array:
+    """Fixed-width big-endian words as a binary array (one value per row)."""
+    raw = np.ascontiguousarray(words)
+    width = raw.dtype.itemsize
+    fixed = pa.FixedSizeBinaryArray.from_buffers(
+        pa.binary(width), len(raw), [None, pa.py_buffer(raw.view(np.uint8))]
+    )
+    return pc.cast(fixed, BYTES)
 
 
-def _put(out: Bytes, starts: Lengths, words: npt.NDArray[Any]) -> None:
-    """Write one fixed-width big-endian word per row at ``starts``."""
-    width = words.dtype.itemsize
-    out[starts[:, None] + np.arange(width)] = words.view(np.uint8).reshape(-1, width)
+def _blank(values: pa.Array, missing: npt.NDArray[np.bool_]) -> pa.Array:
+    """``values`` with NULLs as empty values (their length word says -1)."""
+    if not missing.any():
+        return values
+    return pc.if_else(pa.array(missing), pa.scalar(b"", BYTES), values)

@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 
-from assessment.repo import pgbinary
+from assessment.repo import bulk, pgbinary
 from assessment.repo.bulk import bulk_insert
 
 METADATA = MetaData()
@@ -85,7 +85,7 @@ def _stored(engine: Engine) -> pd.DataFrame:
 def test_bulk_insert_stores_every_value_as_given(
     sample: Engine, rows: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pgbinary, "SLICE_BYTES", 997)  # many slices, cut inside values' rows
+    monkeypatch.setattr(bulk, "BINARY_ROWS", 3)  # several COPY statements
     frame = _frame(rows, seed=rows)
     with sample.begin() as connection:
         bulk_insert(connection, SAMPLE, frame)
