@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent import futures
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -153,29 +155,20 @@ def load_chunks(
                 connection, Enterprise.uscc, Enterprise.id, firms[C.USCC].tolist()
             )
             started = _timed(report, "enterprises", started)
-            with _constraints_checked_at_end(connection):
+            with _constraints_checked_at_end(connection), _Writer() as writer:
                 for table in answer_chunks():
                     answers = _checked(table, checks, sources)
                     positions = validation.context_of(context, answers.ids)["_row"].to_numpy()
                     mine = assessments_all.iloc[positions]
-                    _store_chunk(
-                        connection,
-                        answers,
-                        mine,
-                        firms,
-                        enterprise_ids,
-                        latest,
-                        score,
-                        report,
-                        known,
-                    )
+                    chunk = _prepare(answers, mine, firms, enterprise_ids, latest, score, known)
+                    writer.submit(_write, connection, chunk, report, known)
                     stored.update(mine[C.ASSESSMENT_ID].astype(str))
                     if progress is not None:
-                        progress(report.assessments, len(assessments_all))
+                        progress(len(stored), len(assessments_all))
+                writer.wait()
                 rest = assessments_all[~assessments_all[C.ASSESSMENT_ID].astype(str).isin(stored)]
-                _store_chunk(  # assessments without answers: drafts
-                    connection, None, rest, firms, enterprise_ids, latest, False, report
-                )
+                drafts = _prepare(None, rest, firms, enterprise_ids, latest, False, None)
+                _write(connection, drafts, report, None)  # assessments without answers
             connection.execute(
                 _table(AuditEvent).insert(),
                 [
@@ -253,45 +246,95 @@ def _checked(table: pa.Table, checks: Known, sources: Sources) -> _Answers:
     return _Answers(table, None, pd.Index(frame[C.ASSESSMENT_ID].astype(str).str.strip().unique()))
 
 
-def _store_chunk(
-    connection: Connection,
+class _Writer:
+    """A chunk's database writes run on a second thread while the main thread checks and
+    scores the next chunk (the drivers release the GIL while the database works); one chunk
+    at a time, in order, and a failed write stops the load."""
+
+    def __init__(self) -> None:
+        self.pool = ThreadPoolExecutor(1, thread_name_prefix="load-writer")
+        self.pending: Future[None] | None = None
+
+    def submit(self, write: Callable[..., None], *args: Any) -> None:
+        self.wait()
+        self.pending = self.pool.submit(write, *args)
+
+    def wait(self) -> None:
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            pending.result()
+
+    def __enter__(self) -> _Writer:
+        return self
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        try:
+            if kind is None:
+                self.wait()
+            elif self.pending is not None:  # finish before the transaction is rolled back
+                futures.wait([self.pending])
+        finally:
+            self.pool.shutdown(wait=True)
+
+
+@dataclass
+class _Chunk:
+    """One chunk scored and laid out as rows, ready to be written."""
+
+    answers: _Answers | None
+    assessments: pd.DataFrame  # ``assessment`` rows
+    results: pd.DataFrame | None
+    composite: pd.DataFrame | None
+    crosswalk_version: str
+    values: list[tuple[str, str, list[str], Any]]  # indicator scores kept for the summary
+
+
+def _prepare(
     answers: _Answers | None,
     assessments_in: pd.DataFrame,
     firms: pd.DataFrame,
     enterprise_ids: Mapping[str, int],
     latest: int,
     score: bool,
-    report: LoadReport,
-    known: KnownScores | None = None,
-) -> None:
-    """Score (``score``) and store one chunk: its assessments, answers and results (and the
-    indicator scores in ``known``)."""
-    if assessments_in.empty:
-        return
+    known: KnownScores | None,
+) -> _Chunk:
+    """Score (``score``) one chunk and lay out its assessment rows (no database work)."""
     plan = _plan(assessments_in, firms)
     values: list[tuple[str, str, list[str], Any]] = []
     keep = (lambda *part: values.append(part)) if known is not None else None
     results = None
-    if score and answers is not None:
+    if score and answers is not None and not assessments_in.empty:
         if answers.encoded is not None:
             results = compute_results(None, plan, keep, matrices=answers.encoded.matrices())
         else:
             results = compute_results(answers.frame(), plan, keep)
     composite, crosswalk_version = compute_composite(results) if results is not None else (None, "")
     assessments = _assessment_frame(assessments_in, plan, results, enterprise_ids, latest)
+    return _Chunk(answers, assessments, results, composite, crosswalk_version, values)
+
+
+def _write(
+    connection: Connection, chunk: _Chunk, report: LoadReport, known: KnownScores | None
+) -> None:
+    """Store one chunk: its assessments, answers and results (and the indicator scores in
+    ``known``)."""
+    assessments = chunk.assessments
+    if assessments.empty:
+        return
     bulk_insert(connection, _table(Assessment), assessments, checked_later=True)
     ids = _id_map(
         connection, Assessment.external_id, Assessment.id, assessments["external_id"].tolist()
     )
     report.assessments += len(assessments)
-    for framework_id, version, external, matrix in values:
+    for framework_id, version, external, matrix in chunk.values:
         assert known is not None  # values are kept only for it
         known.add(framework_id, version, [ids[a] for a in external], matrix)
-    if answers is None:
+    if chunk.answers is None:
         return
-    rows = answers.rows(ids)
+    rows = chunk.answers.rows(ids)
     bulk_insert(connection, _table(Answer), rows, checked_later=True)
     report.answers += rows.num_rows
+    results, composite = chunk.results, chunk.composite
     if results is not None and composite is not None:
         scored = results[results[C.ASSESSMENT_ID].map(_statuses(assessments)) != "draft"]
         result = result_frame(scored, ids)
@@ -300,7 +343,7 @@ def _store_chunk(
         bulk_insert(
             connection,
             _table(CompositeResult),
-            pd.DataFrame(composite_rows(kept, ids, crosswalk_version)),
+            pd.DataFrame(composite_rows(kept, ids, chunk.crosswalk_version)),
             checked_later=True,
         )
         report.results += len(result)
