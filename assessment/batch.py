@@ -7,6 +7,7 @@ Used by ``ronghe score``; errors are ``TableError`` naming the file, row and col
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -272,7 +273,7 @@ def _with_versions(
             .fillna("")
         )
         given = given.where(given != "", pd.Series(listed.to_numpy(), index=out.index))
-    unknown = ~out[c.FRAMEWORK_ID].isin(_known_framework_ids())
+    unknown = ~out[c.FRAMEWORK_ID].isin(known_framework_ids())
     if unknown.any():
         position = int(np.flatnonzero(unknown.to_numpy())[0])
         name = out[c.FRAMEWORK_ID].iloc[position]
@@ -288,9 +289,10 @@ def _with_versions(
     return out
 
 
-def _known_framework_ids() -> list[str]:
+@functools.cache
+def known_framework_ids() -> frozenset[str]:
     """Ids of the released frameworks (folder names; no file is parsed)."""
-    return sorted({p.parent.name for p in framework_files()})
+    return frozenset(p.parent.name for p in framework_files())
 
 
 def _framework(

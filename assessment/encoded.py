@@ -18,7 +18,6 @@ kernel, and the framework results in the same order.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -30,7 +29,12 @@ import pyarrow.compute as pc
 
 from assessment import columns as c
 from assessment import validation
-from assessment.batch import ANSWER_COLUMNS, FRAMEWORK_VERSION, listed_versions
+from assessment.batch import (
+    ANSWER_COLUMNS,
+    FRAMEWORK_VERSION,
+    known_framework_ids,
+    listed_versions,
+)
 from assessment.scoring import (
     _INVALID,
     AnswerMatrix,
@@ -44,7 +48,7 @@ from assessment.scoring import (
     score_matrix,
 )
 from indicators.errors import UnknownFrameworkError
-from indicators.loader import framework_files, load_framework
+from indicators.loader import load_framework
 from indicators.schema import AnswerType, Framework
 
 IntArray = npt.NDArray[np.int64]
@@ -202,7 +206,7 @@ def _versions(a: Codes, f: Codes, known: Known, positions: IntArray | None) -> _
     """Each answered (assessment, framework) pair's framework version, as
     ``batch._with_versions`` chooses it (the assessment's listed version, else the newest);
     None when a framework is unknown, not listed for its assessment or has no such version."""
-    if not set(f.values) <= _known_framework_ids():
+    if not set(f.values) <= known_framework_ids():
         return None
     n_f = len(f)
     pair_of_row = a.codes * n_f + f.codes
@@ -235,11 +239,6 @@ def _versions(a: Codes, f: Codes, known: Known, positions: IntArray | None) -> _
     renumber[order] = np.arange(len(order))
     group[present] = renumber[number]
     return _Versions(group, frameworks)
-
-
-@functools.cache
-def _known_framework_ids() -> frozenset[str]:
-    return frozenset(p.parent.name for p in framework_files())
 
 
 def _framework(framework_id: str, version: str) -> Framework:

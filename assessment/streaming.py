@@ -52,6 +52,7 @@ from assessment.batch import (
     RONGHE_INDEX,
     dataset_context,
     has_peers,
+    known_framework_ids,
     peer_columns,
     prepared_answers,
     score_answers,
@@ -274,38 +275,85 @@ class AnswerFile:
     grouped: bool  # every assessment's rows are contiguous
 
 
-def survey(path: Path, limits: Limits | None = None) -> AnswerFile:
-    """The first pass: assessments, frameworks, row count and whether the file is grouped."""
-    limits = limits or get_limits()
+class Ungrouped(Exception):
+    """An assessment's rows resume after another assessment's: the file is not grouped."""
+
+
+@dataclass
+class _Tally:
+    """What a pass over an answers file has seen so far."""
+
+    path: Path
+    limits: Limits
+    seen: dict[str, int] = field(default_factory=dict)  # stripped id → place of first row
+    frameworks: set[str] = field(default_factory=set)
+    rows: int = 0
+    grouped: bool = True
+    last: str | None = None
+
+    def add(self, table: pa.Table) -> np.ndarray:
+        """Count a batch (limits checked); each row's assessment place."""
+        self.rows += table.num_rows
+        if self.rows > self.limits.max_rows:
+            limit = self.limits.max_rows
+            _over_limit(self.path, f"超过 {limit} 行", f"more than {limit} rows", "max_rows")
+        self.frameworks.update(pc.unique(decoded(table[c.FRAMEWORK_ID])).to_pylist())
+        starts, names = _runs(table[c.ASSESSMENT_ID])
+        places = np.empty(len(names), dtype=np.int64)
+        for k, name in enumerate(names.tolist()):
+            place = self.seen.get(name)
+            if place is None:
+                place = self.seen[name] = len(self.seen)
+            elif name != self.last:  # its rows resume after another assessment's
+                self.grouped = False
+            self.last = name
+            places[k] = place
+        return np.repeat(places, np.diff(np.r_[starts, table.num_rows]))
+
+    def answer_file(self, names: list[str]) -> AnswerFile:
+        if self.rows == 0:
+            raise TableError(
+                self.path, "没有任何答案（只有表头）", "holds no answers (only a header)"
+            )
+        frameworks = {name.strip() for name in self.frameworks} - {""}
+        ids = pd.Index(list(self.seen), dtype=object)
+        return AnswerFile(self.path, names, ids, frameworks, self.rows, self.grouped)
+
+
+def _opened(path: Path, limits: Limits) -> list[str]:
+    """The limits of a streamed file checked; its column names (the answer columns required)."""
     _check_streamed(path, limits)
     names = _header(path)
     require_columns(pd.DataFrame(columns=names), ANSWER_COLUMNS, path)
-    seen: dict[str, None] = {}
-    frameworks: set[str] = set()
-    rows, grouped, last = 0, True, None
+    return names
+
+
+def survey(path: Path, limits: Limits | None = None) -> AnswerFile:
+    """The first pass: assessments, frameworks, row count and whether the file is grouped."""
+    limits = limits or get_limits()
+    names = _opened(path, limits)
+    tally = _Tally(path, limits)
     for table in record_batches(path, names, [c.ASSESSMENT_ID, c.FRAMEWORK_ID]):
-        if table.num_rows == 0:
-            continue
-        rows += table.num_rows
-        if rows > limits.max_rows:
-            _over_limit(
-                path, f"超过 {limits.max_rows} 行", f"more than {limits.max_rows} rows", "max_rows"
-            )
-        frameworks.update(pc.unique(decoded(table[c.FRAMEWORK_ID])).to_pylist())
-        _, names_of_runs = _runs(table[c.ASSESSMENT_ID])
-        # runs that differ only in spaces are one run once stripped
-        keep = np.r_[True, names_of_runs[1:] != names_of_runs[:-1]]
-        runs = names_of_runs[keep].tolist()
-        if runs[0] == last:  # the previous batch's last assessment goes on
-            runs = runs[1:]
-        if grouped and (len(set(runs)) < len(runs) or any(run in seen for run in runs)):
-            grouped = False
-        seen.update(dict.fromkeys(runs))
-        last = names_of_runs[-1]
-    if rows == 0:
-        raise TableError(path, "没有任何答案（只有表头）", "holds no answers (only a header)")
-    frameworks = {name.strip() for name in frameworks} - {""}
-    return AnswerFile(path, names, pd.Index(list(seen), dtype=object), frameworks, rows, grouped)
+        if table.num_rows:
+            tally.add(table)
+    return tally.answer_file(names)
+
+
+def one_pass(path: Path, size: int, tally: _Tally) -> Iterator[pa.Table]:
+    """The answers of a file assumed grouped by assessment, in chunks of ``size`` whole
+    assessments, read once (no survey first; ``tally`` learns the file as it goes). Raises
+    :class:`Ungrouped` at the first assessment whose rows resume after another's."""
+    names = _opened(path, tally.limits)
+
+    def numbered() -> Iterator[tuple[pa.Table, np.ndarray]]:
+        for table in _numbered(record_batches(path, names)):
+            if table.num_rows:
+                numbers = tally.add(table) // size
+                if not tally.grouped:
+                    raise Ungrouped(path)
+                yield table, numbers
+
+    yield from _cut(numbered())
 
 
 def _numbered(tables: Iterator[pa.Table]) -> Iterator[pa.Table]:
@@ -326,26 +374,30 @@ def _chunk_numbers(table: pa.Table, ids: pd.Index, size: int) -> np.ndarray:
     return np.repeat(places // size, lengths)
 
 
+def _cut(numbered: Iterator[tuple[pa.Table, np.ndarray]]) -> Iterator[pa.Table]:
+    """Chunks of a grouped file from its tables and each row's chunk number (ascending)."""
+    pending: list[pa.Table] = []
+    current = 0
+    for table, numbers in numbered:
+        cuts = np.flatnonzero(np.r_[False, numbers[1:] != numbers[:-1]])
+        bounds = np.r_[0, cuts, table.num_rows]
+        for start, stop in itertools.pairwise(bounds):
+            number = int(numbers[start])
+            if number != current and pending:
+                yield _solid(pending)
+                pending = []
+            current = number
+            pending.append(table.slice(int(start), int(stop - start)))
+    if pending:
+        yield _solid(pending)
+
+
 def chunks(answers: AnswerFile, size: int, spill: Path) -> Iterator[pa.Table]:
     """The answers in chunks of ``size`` whole assessments, rows in file order, each column one
     Arrow array; an ungrouped file is spilled to ``spill`` (a folder) first."""
     tables = (t for t in _numbered(record_batches(answers.path, answers.names)) if t.num_rows)
     if answers.grouped:
-        pending: list[pa.Table] = []
-        current = 0
-        for table in tables:
-            numbers = _chunk_numbers(table, answers.ids, size)
-            cuts = np.flatnonzero(np.r_[False, numbers[1:] != numbers[:-1]])
-            bounds = np.r_[0, cuts, table.num_rows]
-            for start, stop in itertools.pairwise(bounds):
-                number = int(numbers[start])
-                if number != current and pending:
-                    yield _solid(pending)
-                    pending = []
-                current = number
-                pending.append(table.slice(int(start), int(stop - start)))
-        if pending:
-            yield _solid(pending)
+        yield from _cut((t, _chunk_numbers(t, answers.ids, size)) for t in tables)
         return
     writers: dict[int, pq.ParquetWriter] = {}
     try:
@@ -515,11 +567,10 @@ WRITE_BATCH: Final = 20_000  # assessments whose results are put together and wr
 
 
 def _checked_scores(
-    table: pa.Table, answers: AnswerFile, context: _Context, k: int
+    table: pa.Table, path: Path, context: _Context, k: int, frameworks: list[str]
 ) -> pd.DataFrame:
     """One chunk's wide results by the row-by-row checks (which name the first bad row): the
     way taken when the one-pass checks of ``assessment.encoded`` find a problem."""
-    path = answers.path
     rows = prepared_answers(as_frame(table), path)
     mine = None
     if context.table is not None:
@@ -529,40 +580,36 @@ def _checked_scores(
             validation.check_answer_references(rows, path, listed, context.source)
         except TableError as exc:
             raise validation.relocated(exc, rows, path) from exc
-    frameworks = sorted(answers.frameworks)
     return score_answers(rows, path, context=mine, k=k, frameworks=frameworks, peers=False)
 
 
 @dataclass
 class _Results:
-    """Wide results written as they come: to ``sink``, or staged until the peer columns
-    (which need every assessment's index) can be added."""
+    """Wide results staged as they come (with a column for every released framework): the
+    columns of frameworks the file lacks are dropped, and the peer columns (which need every
+    assessment's index) added, when they are copied to the output at the end."""
 
-    sink: TableSink
-    staged: TableSink | None
-    total: int
+    staged: TableSink
+    total: int  # assessments in all (0: not known yet, the file being read once)
     progress: Progress | None
     index: list[pd.Series] = field(default_factory=list)
     done: int = 0
 
     def write(self, wide: pd.DataFrame) -> None:
-        if self.staged is not None:
-            self.index.append(wide.set_index(c.ASSESSMENT_ID)[RONGHE_INDEX])
-            self.staged.write(wide)
-        else:
-            self.sink.write(wide)
+        self.index.append(wide.set_index(c.ASSESSMENT_ID)[RONGHE_INDEX])
+        self.staged.write(wide)
         self.done += len(wide)
         if self.progress is not None:
             self.progress(self.done, self.total)
 
 
 def _score_chunks(
-    answers: AnswerFile, context: _Context, k: int, chunk_size: int, spill: Path, out: _Results
+    tables: Iterator[pa.Table], path: Path, context: _Context, k: int, out: _Results
 ) -> None:
     """Check, score and write every chunk. Chunks that pass the one-pass checks are put
     together up to :data:`WRITE_BATCH` assessments before their results are tabled (the
     table's fixed cost is paid once per batch, not per chunk)."""
-    frameworks = sorted(answers.frameworks)
+    frameworks = sorted(known_framework_ids())
     pending: list[EncodedChunk] = []
 
     def flush() -> None:
@@ -570,11 +617,11 @@ def _score_chunks(
             out.write(wide_results(pending, context.table, frameworks))
             pending.clear()
 
-    for table in read_ahead(chunks(answers, chunk_size, spill)):
+    for table in read_ahead(tables):
         encoded = encode_chunk(table, context.known)
         if encoded is None:
             flush()
-            out.write(_checked_scores(table, answers, context, k))
+            out.write(_checked_scores(table, path, context, k, frameworks))
             continue
         pending.append(encoded)
         if sum(len(e.ids) for e in pending) >= WRITE_BATCH:
@@ -592,26 +639,36 @@ def score_file(
 ) -> int:
     """Score ``source`` (a data-set folder or an answers file) into ``out`` chunk by chunk;
     the number of assessments scored. TableError (naming file, row, column) refuses the run,
-    and then ``out`` is left as it was."""
+    and then ``out`` is left as it was.
+
+    A file grouped by assessment (every ``ronghe demo`` output) is read once; at the first
+    assessment whose rows resume after another's, the results so far are dropped and the file
+    is surveyed and spilled by chunk (:func:`chunks`)."""
     table_format(out)
     if not source.exists():
         raise TableError(source, "输入不存在", "input does not exist")
-    answers_path = find_table(source, "answers") if source.is_dir() else source
-    answers = survey(answers_path)
-    context = _read_context(source, answers_path) if source.is_dir() else _Context()
-    peers = has_peers(context.table)
+    path = find_table(source, "answers") if source.is_dir() else source
+    limits = get_limits()
+    names = _opened(path, limits)
+    context = _read_context(source, path) if source.is_dir() else _Context()
     sink = TableSink(out)
     try:
         spill = Path(tempfile.mkdtemp(prefix=".ronghe-", dir=out.parent))
     except OSError as exc:
         raise sink.error(exc) from exc
-    staged = TableSink(spill / "staged.parquet") if peers else None
-    results = _Results(sink, staged, len(answers.ids), progress)
     try:
-        _score_chunks(answers, context, k, chunk_size, spill, results)
-        if staged is not None and context.table is not None:
-            staged.commit()
-            _add_peers(staged.path, pd.concat(results.index), context.table, k, sink)
+        results = _Results(TableSink(spill / "staged.parquet"), 0, progress)
+        tally = _Tally(path, limits)
+        try:
+            _score_chunks(one_pass(path, chunk_size, tally), path, context, k, results)
+            answers = tally.answer_file(names)
+        except Ungrouped:
+            results.staged.discard()
+            answers = survey(path, limits)
+            results = _Results(TableSink(spill / "staged.parquet"), len(answers.ids), progress)
+            _score_chunks(chunks(answers, chunk_size, spill), path, context, k, results)
+        results.staged.commit()
+        _finish(results, answers.frameworks, context.table, k, sink)
         sink.commit()
     except BaseException:
         sink.discard()
@@ -621,17 +678,27 @@ def score_file(
     return results.done
 
 
-def _add_peers(
-    staged: Path, index: pd.Series, context: pd.DataFrame, k: int, sink: TableSink
+def _finish(
+    results: _Results,
+    frameworks: set[str],
+    context: pd.DataFrame | None,
+    k: int,
+    sink: TableSink,
 ) -> None:
-    """Copy the staged results into ``sink`` with the peer columns of every assessment."""
-    peers = peer_columns(index, context, k)
+    """Copy the staged results into ``sink``: without the columns of frameworks the file does
+    not answer, with the peer columns of every assessment when the enterprises are known."""
+    suffixes = (c.SCORE, c.SCORE_100, c.LEVEL)
+    absent = [f"{f}_{s}" for f in known_framework_ids() - frameworks for s in suffixes]
+    peers = None
+    if context is not None and has_peers(context) and results.index:
+        peers = peer_columns(pd.concat(results.index), context, k)
     start = 0
-    source = pq.ParquetFile(staged)
+    source = pq.ParquetFile(results.staged.path)
     for group in range(source.num_row_groups):
-        frame = source.read_row_group(group).to_pandas()
-        part = peers.iloc[start : start + len(frame)]
-        for column in part.columns:
-            frame[column] = part[column].to_numpy()
+        frame = source.read_row_group(group).to_pandas().drop(columns=absent)
+        if peers is not None:
+            part = peers.iloc[start : start + len(frame)]
+            for column in part.columns:
+                frame[column] = part[column].to_numpy()
         start += len(frame)
         sink.write(frame)

@@ -87,18 +87,26 @@ def run(args: argparse.Namespace) -> int:
 
 def progress_line(label: str = "scored") -> Callable[[int, int], None]:
     """A progress report on standard error: a line redrawn in place on a terminal, a plain
-    line at most every 10 % otherwise (logs stay short)."""
+    line at most every 10 % otherwise (logs stay short). A total of 0 means not known yet (a
+    file read once): then the count alone, in logs each time it has doubled."""
     terminal = sys.stderr.isatty()
-    shown = [-1]
+    shown = {"tenth": -1, "count": 0}
 
     def report(done: int, total: int) -> None:
-        tenth = done * 10 // max(total, 1)
-        if terminal:
-            end = "\n" if done >= total else ""
-            sys.stderr.write(f"\r{label} {done:,}/{total:,} ({done * 100 // max(total, 1)}%)" + end)
-        elif tenth > shown[0] and total > 0:
-            sys.stderr.write(f"{label} {done:,}/{total:,}\n")
-        shown[0] = tenth
+        if total <= 0:
+            if terminal:
+                sys.stderr.write(f"\r{label} {done:,}")
+            elif done >= 2 * shown["count"]:
+                sys.stderr.write(f"{label} {done:,}\n")
+                shown["count"] = done
+        else:
+            tenth = done * 10 // total
+            if terminal:
+                end = "\n" if done >= total else ""
+                sys.stderr.write(f"\r{label} {done:,}/{total:,} ({done * 100 // total}%)" + end)
+            elif tenth > shown["tenth"]:
+                sys.stderr.write(f"{label} {done:,}/{total:,}\n")
+            shown["tenth"] = tenth
         sys.stderr.flush()
 
     return report
