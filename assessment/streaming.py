@@ -5,15 +5,16 @@ How a run goes (docs/file-formats.md, "Large inputs"):
 
 1. the assessments and enterprises tables (one row per assessment / enterprise, small next to
    the answers) are read and checked whole, as before;
-2. a first pass over the answers file reads only ``assessment_id`` and ``framework_id``: the
-   assessments in order of first appearance, the frameworks answered, and whether each
-   assessment's rows are contiguous;
-3. chunk ``n`` holds the assessments ``n·size … (n+1)·size − 1`` of that order with all their
-   rows, in file order. A grouped file (every ``ronghe demo`` output, any file sorted by
-   assessment) is cut as it is read; an ungrouped one is first spilled to one temporary
-   Parquet file per chunk next to the output, then read back chunk by chunk;
-4. each chunk is checked and scored exactly as a whole file is (``assessment.batch``), and its
-   rows are written as they come (Parquet row groups, CSV appends) to a temporary file that is
+2. chunk ``n`` holds the assessments ``n·size … (n+1)·size − 1`` in order of first appearance,
+   with all their rows, in file order. A grouped file (every ``ronghe demo`` output, any file
+   sorted by assessment) is read once and cut as it is read (:func:`one_pass`); at the first
+   assessment whose rows resume after another's that pass stops (:class:`Ungrouped`), a first
+   pass (:func:`survey`) numbers the assessments and the rows are spilled to one temporary
+   Parquet file per chunk, then read back chunk by chunk (:func:`chunks`);
+3. each chunk is checked and encoded in one pass over its codes (``assessment.encoded``), or,
+   when that finds a problem, checked row by row as a whole file is (``assessment.batch``),
+   which names the row; chunks are read on a second thread while one is scored;
+4. results are staged as they come and copied at the end to a temporary file beside the output,
    renamed to the output only when every chunk succeeded: a refused run leaves no output;
 5. peer percentiles compare every assessment of a year, so they are added at the end from the
    Ronghe Index of every assessment (one number per assessment, kept in memory).
