@@ -3,12 +3,13 @@ object per value: the fast path for the bulk loader's large tables (answers, sum
 
 A row is a 16-bit field count, then per field a 32-bit length (-1 for NULL) and the value in
 PostgreSQL's binary form; all integers big-endian. Columns of the types below are encoded;
-:func:`encode` returns None for a table with any other type (dates, JSON), which then goes
+:func:`encode` returns None for a table with any other type (dates), which then goes
 through the CSV path.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
@@ -21,7 +22,14 @@ HEADER = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big
 TRAILER = (-1).to_bytes(2, "big", signed=True)
 BYTES = pa.large_binary()  # 64-bit offsets: a batch of rows may pass 2 GiB
 FIXED = {"Integer": ">i4", "BigInteger": ">i8", "Float": ">f8", "Boolean": "u1"}
-VARIABLE = {"String": pa.string(), "AutoString": pa.string(), "LargeBinary": pa.binary()}
+VARIABLE = {
+    "String": pa.string(),
+    "AutoString": pa.string(),
+    "LargeBinary": pa.binary(),
+    "JSON": pa.string(),  # json's binary form is its text
+}
+TIMES = ("UTCDateTime",)  # timestamp with time zone (plain DateTime keeps CSV)
+EPOCH_2000_US = 946_684_800_000_000  # PostgreSQL's epoch in Unix microseconds
 
 Bytes = npt.NDArray[np.uint8]
 Lengths = npt.NDArray[np.int64]
@@ -29,7 +37,13 @@ Lengths = npt.NDArray[np.int64]
 
 def encode(table: Any, frame: pd.DataFrame) -> bytes | None:
     """The rows of ``frame`` (columns named as the table's) in binary COPY format, header and
-    trailer included; None when a column's type has no encoder here."""
+    trailer included; None when a column's type has no encoder here. JSON columns hold Python
+    values (dicts, lists; None for NULL), written as ``json.dumps`` writes them."""
+    frame = frame.copy()
+    for name in frame.columns:
+        if type(table.c[name].type).__name__ == "JSON":
+            texts = [None if v is None else json.dumps(v, ensure_ascii=False) for v in frame[name]]
+            frame[name] = pd.Series(texts, index=frame.index, dtype=object)
     return encode_arrow(table, pa.Table.from_pandas(frame, preserve_index=False))
 
 
@@ -38,7 +52,7 @@ def encode_arrow(table: Any, columns: pa.Table) -> bytes | None:
     big-endian length words and values (``binary_join_element_wise``), so the rows come out
     as one buffer without a pandas column or a numpy index per byte."""
     kinds = [type(table.c[name].type).__name__ for name in columns.column_names]
-    if any(kind not in FIXED and kind not in VARIABLE for kind in kinds):
+    if any(kind not in FIXED and kind not in VARIABLE and kind not in TIMES for kind in kinds):
         return None
     count = np.full(columns.num_rows, len(kinds), dtype=">i2")
     parts: list[pa.Array | pa.Scalar] = [_words(count)]
@@ -60,6 +74,13 @@ def _arrow_field(column: pa.ChunkedArray | pa.Array, kind: str) -> list[pa.Array
     if pa.types.is_dictionary(column.type):
         column = pc.cast(column, column.type.value_type)
     missing = column.is_null().to_numpy(zero_copy_only=False)
+    if kind in TIMES:  # timestamptz: microseconds since 2000-01-01 UTC
+        if not pa.types.is_timestamp(column.type):
+            column = pc.cast(column, pa.timestamp("us", "UTC"))
+        micros = pc.cast(pc.cast(column, pa.timestamp("us", "UTC")), pa.int64())
+        words = pc.fill_null(micros, 0).to_numpy(zero_copy_only=False) - EPOCH_2000_US
+        lengths = np.where(missing, -1, 8)
+        return [_words(lengths.astype(">i4")), _blank(_words(words.astype(">i8")), missing)]
     if kind in FIXED:
         width = np.dtype(FIXED[kind]).itemsize
         values = pc.fill_null(column, False if kind == "Boolean" else 0)

@@ -5,11 +5,13 @@ own NULL marker as text, bytes, booleans, floats and large integers."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     Column,
@@ -23,6 +25,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.engine import Engine
+from sqlmodel.sql.sqltypes import UTCDateTime
 
 from assessment.repo import bulk, pgbinary
 from assessment.repo.bulk import bulk_insert
@@ -37,6 +40,8 @@ SAMPLE = Table(
     Column("flag", Boolean, nullable=True),
     Column("label", String(64), nullable=True),
     Column("blob", LargeBinary, nullable=True),
+    Column("doc", JSON, nullable=True),
+    Column("at", UTCDateTime, nullable=True),
 )
 
 
@@ -56,6 +61,12 @@ def _frame(rows: int, seed: int) -> pd.DataFrame:
     labels[rng.random(rows) < 0.2] = None
     blobs = [bytes(rng.integers(0, 256, rng.integers(0, 40)).astype(np.uint8)) for _ in range(rows)]
     blobs = [None if rng.random() < 0.2 else b for b in blobs]
+    docs = [
+        None if rng.random() < 0.2 else {"维度": float(rng.random()), "n": [1, None], "t": "\\N,\n"}
+        for _ in range(rows)
+    ]
+    start = datetime(2026, 11, 26, 8, 30, 15, 123456, tzinfo=UTC)
+    stamps = [None if rng.random() < 0.2 else start - timedelta(days=int(d)) for d in range(rows)]
     ratio = rng.normal(size=rows)
     ratio[rng.random(rows) < 0.2] = np.nan
     return pd.DataFrame(
@@ -70,6 +81,8 @@ def _frame(rows: int, seed: int) -> pd.DataFrame:
             ),
             "label": pd.Series(labels, dtype="string[pyarrow]"),
             "blob": pd.Series(blobs, dtype=object),
+            "doc": pd.Series(docs, dtype=object),
+            "at": pd.Series(stamps, dtype=object),
         }
     )
 
@@ -100,6 +113,8 @@ def test_bulk_insert_stores_every_value_as_given(
     got_ratio = np.array([np.nan if v is None else v for v in stored["ratio"]], dtype=float)
     assert np.array_equal(expected_ratio, got_ratio, equal_nan=True)
     assert [None if b is None else bytes(b) for b in stored["blob"]] == frame["blob"].tolist()
+    assert stored["doc"].tolist() == frame["doc"].tolist()
+    assert stored["at"].tolist() == frame["at"].tolist()
 
 
 def test_binary_encoding_is_used_only_for_plain_types() -> None:
