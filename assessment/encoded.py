@@ -331,10 +331,10 @@ class ParsedAnswers:
         self, framework: Framework, j: int, texts: list[str], max_level: int
     ) -> list[Parsed]:
         seen = self.seen.setdefault((framework.id, framework.version, j), {})
+        if len(seen) + len(texts) > self.MAX_TEXTS:  # free-form texts: start afresh
+            seen.clear()
         new = [text for text in texts if text not in seen]
         if new:
-            if len(seen) > self.MAX_TEXTS:
-                seen.clear()
             indicator = framework_index(framework).indicators[j]
             seen.update(zip(new, parse_answers(indicator, new, max_level), strict=True))
         return [seen[text] for text in texts]

@@ -16,7 +16,7 @@ from assessment import columns as c
 from assessment import validation
 from assessment.batch import ANSWER_COLUMNS, read_input, score_answers, wide_results
 from assessment.demo import generate
-from assessment.encoded import Known, encode_chunk
+from assessment.encoded import Known, ParsedAnswers, encode_chunk
 
 Data = tuple[pd.DataFrame, pd.DataFrame]  # raw answers, context
 
@@ -159,3 +159,24 @@ def test_answers_with_their_own_version_take_the_row_by_row_path(data: Data) -> 
     answers, context = data
     table = _table(answers.assign(framework_version=""))
     assert encode_chunk(table, Known.of(context)) is None
+
+
+def test_the_parse_cache_starts_afresh_when_full(
+    data: Data, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run with more distinct texts than the cache keeps scores as one with room for all:
+    a chunk bringing new texts to a full cache (after one that filled it)."""
+    answers, context = data
+    frameworks = sorted(answers[c.FRAMEWORK_ID].unique())
+    roomy = encode_chunk(_table(answers), Known.of(context))
+    monkeypatch.setattr(ParsedAnswers, "MAX_TEXTS", 2)
+    known = Known.of(context)
+    some = answers[c.ASSESSMENT_ID].unique()[:5]
+    first = answers[answers[c.ASSESSMENT_ID].isin(some)]
+    assert encode_chunk(_table(first), known) is not None  # fills the cache
+    tight = encode_chunk(_table(answers), known)
+    assert roomy is not None
+    assert tight is not None
+    pd.testing.assert_frame_equal(
+        wide_results([tight], context, frameworks), wide_results([roomy], context, frameworks)
+    )
