@@ -47,6 +47,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     tuple_,
 )
 from sqlmodel import Session, col
@@ -223,6 +224,7 @@ def _sql_cells(executor: Executor, grain: str, keys: Sequence[Key] | None) -> li
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+REBUILD_WORK_MEM = "256MB"
 READ_IDS = 30_000  # assessment ids per query (SQLite allows 32,766 variables in older builds)
 
 
@@ -435,6 +437,10 @@ def _write_cells(
 def rebuild_summary(executor: Executor, known: KnownScores | None = None) -> int:
     """Recompute the whole summary table from the results (not committed); returns its rows.
     ``known``: indicator scores a bulk load computed, used instead of re-reading its answers."""
+    if _dialect(executor) == "postgresql":
+        # the GROUP BYs of a whole rebuild have about a cell per result: hashed in memory
+        # instead of sorted on disk (PostgreSQL's default work_mem is 4 MB); this transaction only
+        executor.execute(text(f"SET LOCAL work_mem = '{REBUILD_WORK_MEM}'"))
     executor.execute(delete(DashboardCell))
     _write_cells(executor, list(GRAINS), None, known)
     return int(executor.execute(select(func.count()).select_from(DashboardCell)).scalar_one())
