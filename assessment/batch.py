@@ -223,10 +223,8 @@ def wide_results(
         for chunk in encoded
         for group in chunk.groups
     ]
-    ids = np.concatenate([chunk.ids for chunk in encoded])
-    mine = None if context is None else validation.context_of(context, ids)
-    answers = pd.DataFrame({c.ASSESSMENT_ID: ids})
-    return _wide(pd.concat(overall, ignore_index=True), answers, mine, frameworks).reset_index()
+    answers = pd.DataFrame({c.ASSESSMENT_ID: np.concatenate([chunk.ids for chunk in encoded])})
+    return _wide(pd.concat(overall, ignore_index=True), answers, context, frameworks).reset_index()
 
 
 def _checked_groups(
@@ -455,6 +453,15 @@ def _row_error(exc: AnswerError, group: pd.DataFrame, source: Path) -> TableErro
     )
 
 
+def framework_columns(framework_id: str) -> tuple[str, str, str]:
+    """A framework's columns in the wide results: score, score_100 and level."""
+    return (
+        f"{framework_id}_{c.SCORE}",
+        f"{framework_id}_{c.SCORE_100}",
+        f"{framework_id}_{c.LEVEL}",
+    )
+
+
 def framework_order(ids: Iterable[str]) -> list[str]:
     """Framework ids in catalogue order (the order of the result columns)."""
     order = {f: i for i, f in enumerate(CATALOGUE_ORDER)}
@@ -481,9 +488,10 @@ def _wide(
     empty = pd.DataFrame(columns=[c.SCORE, c.SCORE_100, c.LEVEL], dtype="float64")
     for framework_id in frameworks:
         rows = (indexed.loc[framework_id] if framework_id in scored else empty).reindex(ids)
-        wide[f"{framework_id}_{c.SCORE}"] = rows[c.SCORE].round(4)
-        wide[f"{framework_id}_{c.SCORE_100}"] = rows[c.SCORE_100].round(2)
-        wide[f"{framework_id}_{c.LEVEL}"] = rows[c.LEVEL].astype("Int64")
+        score, score_100, level = framework_columns(framework_id)
+        wide[score] = rows[c.SCORE].round(4)
+        wide[score_100] = rows[c.SCORE_100].round(2)
+        wide[level] = rows[c.LEVEL].astype("Int64")
     composite = (
         composite_index(overall[[c.ASSESSMENT_ID, c.FRAMEWORK_ID, c.LEVEL, c.SCORE_100]])
         .set_index(c.ASSESSMENT_ID)

@@ -52,6 +52,7 @@ from assessment.batch import (
     ANSWER_COLUMNS,
     RONGHE_INDEX,
     dataset_context,
+    framework_columns,
     has_peers,
     known_framework_ids,
     peer_columns,
@@ -340,11 +341,11 @@ def survey(path: Path, limits: Limits | None = None) -> AnswerFile:
     return tally.answer_file(names)
 
 
-def one_pass(path: Path, size: int, tally: _Tally) -> Iterator[pa.Table]:
-    """The answers of a file assumed grouped by assessment, in chunks of ``size`` whole
-    assessments, read once (no survey first; ``tally`` learns the file as it goes). Raises
-    :class:`Ungrouped` at the first assessment whose rows resume after another's."""
-    names = _opened(path, tally.limits)
+def one_pass(path: Path, names: list[str], size: int, tally: _Tally) -> Iterator[pa.Table]:
+    """The answers of a file assumed grouped by assessment (its columns ``names``, as
+    :func:`_opened` gives them), in chunks of ``size`` whole assessments, read once (no survey
+    first; ``tally`` learns the file as it goes). Raises :class:`Ungrouped` at the first
+    assessment whose rows resume after another's."""
 
     def numbered() -> Iterator[tuple[pa.Table, np.ndarray]]:
         for table in _numbered(record_batches(path, names)):
@@ -661,7 +662,7 @@ def score_file(
         results = _Results(TableSink(spill / "staged.parquet"), 0, progress)
         tally = _Tally(path, limits)
         try:
-            _score_chunks(one_pass(path, chunk_size, tally), path, context, k, results)
+            _score_chunks(one_pass(path, names, chunk_size, tally), path, context, k, results)
             answers = tally.answer_file(names)
         except Ungrouped:
             results.staged.discard()
@@ -688,8 +689,7 @@ def _finish(
 ) -> None:
     """Copy the staged results into ``sink``: without the columns of frameworks the file does
     not answer, with the peer columns of every assessment when the enterprises are known."""
-    suffixes = (c.SCORE, c.SCORE_100, c.LEVEL)
-    absent = [f"{f}_{s}" for f in known_framework_ids() - frameworks for s in suffixes]
+    absent = [name for f in known_framework_ids() - frameworks for name in framework_columns(f)]
     peers = None
     if context is not None and has_peers(context) and results.index:
         peers = peer_columns(pd.concat(results.index), context, k)

@@ -105,41 +105,37 @@ def check_text(
     ``limit`` or (``required``) an empty cell."""
     text = frame[column].astype(str).str.strip()
     codes, uniques = pd.factorize(text)  # checked once per distinct value
-    distinct = pd.Series(uniques, dtype="str")
-    control = _control(distinct)
-    _fail(
-        path,
-        control[codes],
-        frame,
-        column,
-        _saying("含有控制字符（如 NUL）", "contains a control character (such as NUL)"),
-    )
-    _fail(
-        path,
-        (distinct.str.len() > limit).to_numpy()[codes],
-        frame,
-        column,
-        _saying(f"超过 {limit} 个字符", f"is longer than {limit} characters"),
-    )
-    if required:
-        _fail(path, text == "", frame, column, _saying("不能为空", "must not be empty"))
+    for bad, why in _text_faults(pd.Series(uniques, dtype="str"), limit, required):
+        _fail(path, bad[codes], frame, column, _saying(*why))
     return text
-
-
-def _control(distinct: pd.Series) -> np.ndarray:
-    """Which texts hold a control character."""
-    found = distinct.str.contains(_CONTROL.pattern, regex=True).fillna(False)
-    return found.to_numpy(dtype=bool)
 
 
 def texts_pass(values: Sequence[str] | np.ndarray, *, limit: int, required: bool = True) -> bool:
     """Whether :func:`check_text` accepts a column of these (stripped, distinct) values: the
     fast path of a streamed run checks distinct values and leaves naming the row to it."""
-    distinct = pd.Series(values, dtype="str")
-    bad = _control(distinct) | (distinct.str.len() > limit).to_numpy()
+    faults = _text_faults(pd.Series(values, dtype="str"), limit, required)
+    return not any(bad.any() for bad, _ in faults)
+
+
+def _text_faults(
+    distinct: pd.Series, limit: int, required: bool
+) -> list[tuple[np.ndarray, tuple[str, str]]]:
+    """The text rules, in the order they are reported: per distinct value whether it breaks
+    each one, and the reason (zh, en)."""
+    control = distinct.str.contains(_CONTROL.pattern, regex=True).fillna(False)
+    faults = [
+        (
+            control.to_numpy(dtype=bool),
+            ("含有控制字符（如 NUL）", "contains a control character (such as NUL)"),
+        ),
+        (
+            (distinct.str.len() > limit).to_numpy(dtype=bool),
+            (f"超过 {limit} 个字符", f"is longer than {limit} characters"),
+        ),
+    ]
     if required:
-        bad |= (distinct == "").to_numpy()
-    return not bad.any()
+        faults.append(((distinct == "").to_numpy(dtype=bool), ("不能为空", "must not be empty")))
+    return faults
 
 
 def check_number(
@@ -336,14 +332,8 @@ def _check_framework_lists(frame: pd.DataFrame, path: Path) -> pd.Series:
 
 
 @functools.cache
-def _framework_ids() -> frozenset[str]:
-    from indicators.loader import framework_files
-
-    return frozenset(p.parent.name for p in framework_files())
-
-
-@functools.cache
 def _framework_list_problem(cell: str) -> tuple[str, str] | None:
+    from assessment.batch import known_framework_ids  # batch imports this module
     from indicators.errors import UnknownFrameworkError
     from indicators.loader import load_framework
 
@@ -364,7 +354,7 @@ def _framework_list_problem(cell: str) -> tuple[str, str] | None:
                 f"framework '{framework_id}' is listed twice",
             )
         seen.add(framework_id)
-        if framework_id not in _framework_ids():
+        if framework_id not in known_framework_ids():
             return (f"未知的评估框架“{framework_id}”", f"unknown framework '{framework_id}'")
         try:
             load_framework(framework_id, version)

@@ -207,9 +207,7 @@ class _Answers:
     table: pa.Table
     encoded: EncodedChunk | None
     ids: pd.Index  # the chunk's assessment ids, stripped, in order of first appearance
-
-    def frame(self) -> pd.DataFrame:
-        return as_frame(self.table)
+    frame: pd.DataFrame | None = None  # the rows as the row-by-row checks read them
 
     def rows(self, ids: Mapping[str, int]) -> pa.Table:
         """The ``answer`` rows (texts as given; ``ids``: assessment id → database id)."""
@@ -218,7 +216,8 @@ class _Answers:
             database = np.array([ids[str(a)] for a in self.encoded.ids], dtype=np.int64)
             assessment = database[self.encoded.assessment]
         else:
-            stripped = self.frame()[C.ASSESSMENT_ID].astype(str).str.strip()
+            assert self.frame is not None  # kept when the rows were checked one by one
+            stripped = self.frame[C.ASSESSMENT_ID].astype(str).str.strip()
             mapped = stripped.map(ids)
             if mapped.isna().any():
                 raise ValidationFailed(
@@ -243,7 +242,8 @@ def _checked(table: pa.Table, checks: Known, sources: Sources) -> _Answers:
         validation.validate_answers(frame, checks.context, sources)
     except TableError as exc:
         raise InvalidDataset(exc) from exc
-    return _Answers(table, None, pd.Index(frame[C.ASSESSMENT_ID].astype(str).str.strip().unique()))
+    ids = pd.Index(frame[C.ASSESSMENT_ID].astype(str).str.strip().unique())
+    return _Answers(table, None, ids, frame)
 
 
 class _Writer:
@@ -307,7 +307,7 @@ def _prepare(
         if answers.encoded is not None:
             results = compute_results(None, plan, keep, matrices=answers.encoded.matrices())
         else:
-            results = compute_results(answers.frame(), plan, keep)
+            results = compute_results(answers.frame, plan, keep)
     composite, crosswalk_version = compute_composite(results) if results is not None else (None, "")
     assessments = _assessment_frame(assessments_in, plan, results, enterprise_ids, latest)
     return _Chunk(answers, assessments, results, composite, crosswalk_version, values)

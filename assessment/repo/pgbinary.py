@@ -22,28 +22,21 @@ HEADER = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big
 TRAILER = (-1).to_bytes(2, "big", signed=True)
 BYTES = pa.large_binary()  # 64-bit offsets: a batch of rows may pass 2 GiB
 FIXED = {"Integer": ">i4", "BigInteger": ">i8", "Float": ">f8", "Boolean": "u1"}
-VARIABLE = {
-    "String": pa.string(),
-    "AutoString": pa.string(),
-    "LargeBinary": pa.binary(),
-    "JSON": pa.string(),  # json's binary form is its text
-}
+VARIABLE = ("String", "AutoString", "LargeBinary", "JSON")  # json's binary form is its text
 TIMES = ("UTCDateTime",)  # timestamp with time zone (plain DateTime keeps CSV)
 EPOCH_2000_US = 946_684_800_000_000  # PostgreSQL's epoch in Unix microseconds
-
-Bytes = npt.NDArray[np.uint8]
-Lengths = npt.NDArray[np.int64]
 
 
 def encode(table: Any, frame: pd.DataFrame) -> bytes | None:
     """The rows of ``frame`` (columns named as the table's) in binary COPY format, header and
     trailer included; None when a column's type has no encoder here. JSON columns hold Python
     values (dicts, lists; None for NULL), written as ``json.dumps`` writes them."""
-    frame = frame.copy()
-    for name in frame.columns:
-        if type(table.c[name].type).__name__ == "JSON":
-            texts = [None if v is None else json.dumps(v, ensure_ascii=False) for v in frame[name]]
-            frame[name] = pd.Series(texts, index=frame.index, dtype=object)
+    documents = [n for n in frame.columns if type(table.c[n].type).__name__ == "JSON"]
+    if documents:
+        frame = frame.copy()
+    for name in documents:
+        texts = [None if v is None else json.dumps(v, ensure_ascii=False) for v in frame[name]]
+        frame[name] = pd.Series(texts, index=frame.index, dtype=object)
     return encode_arrow(table, pa.Table.from_pandas(frame, preserve_index=False))
 
 
@@ -75,21 +68,17 @@ def _arrow_field(column: pa.ChunkedArray | pa.Array, kind: str) -> list[pa.Array
         column = pc.cast(column, column.type.value_type)
     missing = column.is_null().to_numpy(zero_copy_only=False)
     if kind in TIMES:  # timestamptz: microseconds since 2000-01-01 UTC
-        if not pa.types.is_timestamp(column.type):
-            column = pc.cast(column, pa.timestamp("us", "UTC"))
         micros = pc.cast(pc.cast(column, pa.timestamp("us", "UTC")), pa.int64())
         words = pc.fill_null(micros, 0).to_numpy(zero_copy_only=False) - EPOCH_2000_US
-        lengths = np.where(missing, -1, 8)
-        return [_words(lengths.astype(">i4")), _blank(_words(words.astype(">i8")), missing)]
-    if kind in FIXED:
-        width = np.dtype(FIXED[kind]).itemsize
-        values = pc.fill_null(column, False if kind == "Boolean" else 0)
-        words = values.to_numpy(zero_copy_only=False).astype(FIXED[kind])
-        lengths = np.where(missing, -1, width)
-        return [_words(lengths.astype(">i4")), _blank(_words(words), missing)]
-    values = pc.cast(column, BYTES)
-    lengths = pc.binary_length(values).to_numpy(zero_copy_only=False)
-    lengths = np.where(missing, -1, np.nan_to_num(lengths, nan=0)).astype(">i4")
+        values, lengths = _words(words.astype(">i8")), np.full(len(column), 8)
+    elif kind in FIXED:
+        filled = pc.fill_null(column, False if kind == "Boolean" else 0)
+        words = filled.to_numpy(zero_copy_only=False).astype(FIXED[kind])
+        values, lengths = _words(words), np.full(len(column), words.dtype.itemsize)
+    else:
+        values = pc.cast(column, BYTES)
+        lengths = np.nan_to_num(pc.binary_length(values).to_numpy(zero_copy_only=False), nan=0)
+    lengths = np.where(missing, -1, lengths).astype(">i4")
     return [_words(lengths), _blank(values, missing)]
 
 
