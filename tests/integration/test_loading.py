@@ -142,6 +142,8 @@ def test_a_load_leaves_the_table_definitions_whole(engine: Engine, dataset: Demo
     """On PostgreSQL a load drops and adds back foreign keys and the answers' key; the tables'
     definitions must still create them (a database made after a load in the same process
     once lacked its foreign keys)."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("only a PostgreSQL load drops and adds back constraints")
     load_dataset(engine, dataset)
     for model in (Assessment, Answer, FrameworkResult, CompositeResult):
         table = SQLModel.metadata.tables[str(model.__tablename__)]

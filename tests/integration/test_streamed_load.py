@@ -13,6 +13,7 @@ from sqlmodel import Session, func, select
 from assessment.db import make_engine
 from assessment.demo import DemoData, generate
 from assessment.models import Answer, Assessment, CompositeResult, Enterprise, FrameworkResult
+from assessment.repo import loading
 from assessment.repo.loading import InvalidDataset, load_chunks, load_dataset
 from assessment.streaming import chunks, survey
 from assessment.tabular import read_table, write_table
@@ -120,6 +121,29 @@ def test_a_bad_row_in_the_last_chunk_stores_nothing(
         _load(engine, bad, 5, tmp_path)
     assert caught.value.error.row == row + 2
     assert caught.value.error.column == "indicator_id"
+    with Session(engine) as session:
+        for model in (Enterprise, Assessment, Answer, FrameworkResult, CompositeResult):
+            assert session.exec(select(func.count()).select_from(model)).one() == 0
+
+
+def test_a_failed_write_of_a_later_chunk_stores_nothing(
+    engine: Engine, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks are written on a second thread while the next is scored: a write failing there
+    stops the load and the transaction stores nothing."""
+    write = loading._write
+    calls: list[int] = []
+
+    def failing(*args: object) -> None:
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("the disk is full")
+        write(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loading, "_write", failing)
+    with pytest.raises(RuntimeError, match="the disk is full"):
+        _load(engine, folder, 5, tmp_path)
+    assert len(calls) == 3  # no chunk was written after the failure
     with Session(engine) as session:
         for model in (Enterprise, Assessment, Answer, FrameworkResult, CompositeResult):
             assert session.exec(select(func.count()).select_from(model)).one() == 0
