@@ -17,7 +17,7 @@ Metrics:
 * ``level``: per framework, the awarded level (``bucket``; -1 none), ``total`` = Σ score_100;
 * ``indicator``: per framework version (``item`` holds the version), ``n`` assessments and in
   ``items`` the answered count and Σ score (0–1) of each indicator, as two packed vectors
-  (:func:`pack_items`). One row per group and framework rather than per indicator keeps the
+  (:func:`packed_items`). One row per group and framework rather than per indicator keeps the
   table about thirty times smaller than the answers, so a bulk load is not dominated by it.
 
 The table is kept current by :func:`refresh_summary` (submit, review, new drafts) for the groups a
@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
 from sqlalchemy import (
     Connection,
     Float,
@@ -63,7 +64,7 @@ from assessment.models import (
     Status,
 )
 from assessment.repo.access import code_range
-from assessment.repo.bulk import bulk_insert
+from assessment.repo.bulk import bulk_insert, constraints_added_at_end
 
 if TYPE_CHECKING:
     from indicators.schema import Framework
@@ -356,10 +357,15 @@ def sum_by_group(
     return order[starts], np.diff(np.r_[starts, len(order)]), sums
 
 
-def pack_items(counts: npt.NDArray[Any], totals: FloatArray) -> bytes:
-    """An indicator cell's ``items``: answered counts, then score sums, per indicator of the
-    framework version in file order (little-endian float64)."""
-    return np.concatenate([counts, totals]).astype("<f8").tobytes()
+def packed_items(counts: npt.NDArray[Any], totals: FloatArray) -> pa.Array:
+    """Indicator cells' ``items``: per row of ``counts`` and ``totals`` (cells × indicators)
+    the answered counts, then the score sums, per indicator of the framework version in file
+    order (little-endian float64); one binary array over a single buffer."""
+    both = np.ascontiguousarray(np.hstack([counts, totals]), dtype="<f8")
+    width = both.shape[1] * both.itemsize
+    return pa.FixedSizeBinaryArray.from_buffers(
+        pa.binary(width), len(both), [None, pa.py_buffer(both)]
+    )
 
 
 def unpack_items(items: bytes) -> tuple[FloatArray, FloatArray]:
@@ -369,31 +375,38 @@ def unpack_items(items: bytes) -> tuple[FloatArray, FloatArray]:
     return values[:half], values[half:]
 
 
-def _aggregate(rows: pd.DataFrame, values: FloatArray, grain: str) -> pd.DataFrame:
-    """Indicator cells of ``grain`` for one framework version: per group of ``rows``, its
-    assessments (``n``) and per indicator the answered count and score sum (``items``)."""
+def _aggregate(rows: pd.DataFrame, values: FloatArray, grains: Sequence[str]) -> Iterator[pa.Table]:
+    """Indicator cells of each of ``grains`` for one framework version: per group of
+    ``rows``, its assessments (``n``) and per indicator the answered count and score sum
+    (``items``). The finest grain is summed from the rows, each coarser one from the cells
+    of the grain before it (the sums add up; fewer rows to group)."""
     keys = rows[[*KEY_COLUMNS, "cell_status"]].reset_index(drop=True)
-    keys["region_code"] = _region_of(keys["region_code"].astype(str), grain)
+    keys["region_code"] = keys["region_code"].astype(str)
     answered = ~np.isnan(values)
-    both = np.hstack([answered, np.where(answered, values, 0.0)])
-    firsts, sizes, sums = sum_by_group(keys, both)
-    counts, totals = np.hsplit(sums, 2)
-    cells = keys.iloc[firsts].reset_index(drop=True)
-    return pd.DataFrame(
-        {
-            "grain": grain,
-            **{name: cells[name] for name in KEY_COLUMNS},
-            "status": cells["cell_status"],
-            "metric": INDICATOR,
-            "framework_id": rows["framework_id"].iloc[0],
-            "item": rows["version"].iloc[0],
-            "bucket": 0,
-            "n": sizes,
-            "scored": sizes,
-            "total": 0.0,
-            "items": [pack_items(c, t) for c, t in zip(counts, totals, strict=True)],
-        }
-    )
+    width = values.shape[1]
+    # per row: one assessment, then which indicators it answered, then their scores
+    sums = np.hstack([np.ones((len(keys), 1)), answered, np.where(answered, values, 0.0)])
+    for grain in sorted(grains, key=GRAINS.__getitem__, reverse=True):
+        keys = keys.assign(region_code=_region_of(keys["region_code"], grain))
+        firsts, _, sums = sum_by_group(keys, sums)
+        keys = keys.iloc[firsts].reset_index(drop=True)
+        sizes = sums[:, 0].round().astype(np.int64)
+        cells = pd.DataFrame(
+            {
+                "grain": grain,
+                **{name: keys[name] for name in KEY_COLUMNS},
+                "status": keys["cell_status"],
+                "metric": INDICATOR,
+                "framework_id": rows["framework_id"].iloc[0],
+                "item": rows["version"].iloc[0],
+                "bucket": 0,
+                "n": sizes,
+                "scored": sizes,
+                "total": 0.0,
+            }
+        )
+        items = packed_items(sums[:, 1 : 1 + width], sums[:, 1 + width :])
+        yield pa.Table.from_pandas(cells, preserve_index=False).append_column("items", items)
 
 
 def _indicator_cells(
@@ -401,7 +414,7 @@ def _indicator_cells(
     grains: Sequence[str],
     keys: Sequence[Key] | None,
     known: KnownScores | None = None,
-) -> Iterator[pd.DataFrame]:
+) -> Iterator[pa.Table]:
     """Indicator metric cells of ``grains`` (one per group and framework version), a part per
     framework version and grain so that memory holds one part at a time; each assessment is
     scored once (from ``known`` where it holds the assessment, else from its stored answers)."""
@@ -416,8 +429,7 @@ def _indicator_cells(
         missing = ~found
         if missing.any():
             values[missing] = _scored_answers(executor, framework, rows[missing], width)
-        for grain in grains:
-            yield _aggregate(rows, values, grain)[list(CELL_COLUMNS)]
+        yield from _aggregate(rows, values, grains)
 
 
 def _write_cells(
@@ -437,12 +449,18 @@ def _write_cells(
 def rebuild_summary(executor: Executor, known: KnownScores | None = None) -> int:
     """Recompute the whole summary table from the results (not committed); returns its rows.
     ``known``: indicator scores a bulk load computed, used instead of re-reading its answers."""
+    table = DashboardCell.__table__  # type: ignore[attr-defined]
+    connection = executor.connection() if isinstance(executor, Session) else executor
     if _dialect(executor) == "postgresql":
         # the GROUP BYs of a whole rebuild have about a cell per result: hashed in memory
         # instead of sorted on disk (PostgreSQL's default work_mem is 4 MB); this transaction only
         executor.execute(text(f"SET LOCAL work_mem = '{REBUILD_WORK_MEM}'"))
-    executor.execute(delete(DashboardCell))
-    _write_cells(executor, list(GRAINS), None, known)
+        executor.execute(text(f"TRUNCATE {table.name}"))  # locked until commit, as by the key
+    else:
+        executor.execute(delete(DashboardCell))
+    # every cell is new: the key's index is built once at the end (PostgreSQL)
+    with constraints_added_at_end(connection, [table.primary_key]):
+        _write_cells(executor, list(GRAINS), None, known)
     return int(executor.execute(select(func.count()).select_from(DashboardCell)).scalar_one())
 
 
@@ -514,7 +532,7 @@ __all__ = [
     "LEVEL",
     "KnownScores",
     "indicator_order",
-    "pack_items",
+    "packed_items",
     "rebuild_summary",
     "refresh_summary",
     "sum_by_group",

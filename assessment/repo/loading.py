@@ -23,7 +23,6 @@ import pyarrow as pa
 from sqlalchemy import Connection, Table, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DataError, IntegrityError
-from sqlalchemy.schema import AddConstraint, DropConstraint
 from sqlmodel import SQLModel, col
 
 from assessment import columns as C
@@ -40,7 +39,7 @@ from assessment.models import (
     Status,
     utcnow,
 )
-from assessment.repo.bulk import CHUNK, bulk_cache, bulk_insert
+from assessment.repo.bulk import CHUNK, bulk_cache, bulk_insert, constraints_added_at_end
 from assessment.repo.errors import ValidationFailed
 from assessment.repo.results import (
     FRAMEWORK_VERSION,
@@ -354,15 +353,9 @@ _LOADED: Final = (Assessment, Answer, FrameworkResult, CompositeResult)
 
 @contextlib.contextmanager
 def _constraints_checked_at_end(connection: Connection) -> Iterator[None]:
-    """PostgreSQL: the foreign keys of the tables a load fills are dropped for the transaction
-    and added back at the end, so they are validated in one set-based pass instead of a trigger
-    per row; so is the answers' primary key when the table starts empty (its index is then
-    built once, by sorting, instead of row by row). The tables are locked until commit; the
-    names are stable by the naming convention. SQLite checks per row, which costs little.
-
-    ``isolate_from_table=False``: by default SQLAlchemy marks an added constraint so that a
-    later ``create_all`` of the same metadata leaves it out of CREATE TABLE (a database made
-    in the same process after a load lacked its foreign keys)."""
+    """PostgreSQL: the foreign keys of the tables a load fills are checked once at the end,
+    and so is the answers' primary key when the table starts empty (its index is then built
+    once, by sorting). SQLite checks per row, which costs little."""
     if connection.dialect.name != "postgresql":
         yield
         return
@@ -372,11 +365,8 @@ def _constraints_checked_at_end(connection: Connection) -> Iterator[None]:
     answers = _table(Answer)
     if connection.execute(select(answers.c.assessment_id).limit(1)).first() is None:
         constraints.append(answers.primary_key)
-    for constraint in constraints:
-        connection.execute(DropConstraint(constraint))
-    yield
-    for constraint in reversed(constraints):
-        connection.execute(AddConstraint(constraint, isolate_from_table=False))
+    with constraints_added_at_end(connection, constraints):
+        yield
 
 
 def _table(model: type[SQLModel]) -> Table:

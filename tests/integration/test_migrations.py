@@ -46,6 +46,24 @@ def test_upgrade_to_head_matches_the_models(empty_engine: Engine) -> None:
     assert differences == []
 
 
+def test_upgrade_gives_the_models_collations(empty_engine: Engine) -> None:
+    """Autogenerate does not compare collations: the key texts PostgreSQL compares byte by
+    byte (``COLLATE "C"``) are checked here, column by column, both ways."""
+    migrate(empty_engine)
+    dialect = empty_engine.dialect
+    inspector = inspect(empty_engine)
+    wanted, found = {}, {}
+    for table in SQLModel.metadata.sorted_tables:
+        for column in table.columns:
+            model = getattr(column.type.dialect_impl(dialect), "collation", None)
+            wanted[table.name, column.name] = model
+        for reflected in inspector.get_columns(table.name):
+            found[table.name, reflected["name"]] = getattr(reflected["type"], "collation", None)
+    assert found == wanted
+    if dialect.name == "postgresql":
+        assert wanted["dashboard_cell", "region_code"] == "C"
+
+
 def test_upgrade_is_idempotent_and_keeps_stable_constraint_names(empty_engine: Engine) -> None:
     migrate(empty_engine)
     migrate(empty_engine)
