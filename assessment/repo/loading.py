@@ -304,9 +304,9 @@ def _prepare(
     results = None
     if score and answers is not None and not assessments_in.empty:
         if answers.encoded is not None:
-            results = compute_results(None, plan, keep, matrices=answers.encoded.matrices())
+            results = compute_results(None, plan.rows, keep, matrices=answers.encoded.matrices())
         else:
-            results = compute_results(answers.frame, plan, keep)
+            results = compute_results(answers.frame, plan.rows, keep)
     composite, crosswalk_version = compute_composite(results) if results is not None else (None, "")
     assessments = _assessment_frame(assessments_in, plan, results, enterprise_ids, latest)
     return _Chunk(answers, assessments, results, composite, crosswalk_version, values)
@@ -405,50 +405,63 @@ def _enterprise_frame(enterprises: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _plan(assessments: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
-    """(assessment, framework, version, path) rows from the ``frameworks`` column."""
+@dataclass(frozen=True)
+class _Plan:
+    """Which framework versions (and paths) each assessment row answers."""
+
+    rows: pd.DataFrame  # (assessment, framework, version, path), assessments in input order
+    versions: pd.Series  # per assessment row: {framework: version}
+    paths: pd.Series  # per assessment row: {framework: path}, where the version has paths
+
+
+def _plan(assessments: pd.DataFrame, firms: pd.DataFrame) -> _Plan:
+    """The plan from the ``frameworks`` column, worked out once per distinct (frameworks text,
+    production type) and joined to the assessments, not once per assessment."""
+    production = dict(zip(firms[C.USCC], firms[C.PRODUCTION_TYPE], strict=True))
+    kind = assessments[C.USCC].astype(str).str.upper().map(production).fillna("").astype(str)
+    choice = assessments[C.FRAMEWORKS].astype(str) + "\x00" + kind
+    chosen = {key: _chosen(*key.split("\x00", 1)) for key in choice.unique()}
+    pairs = pd.DataFrame(
+        [(key, *item) for key, items in chosen.items() for item in items],
+        columns=["choice", C.FRAMEWORK_ID, FRAMEWORK_VERSION, C.PATH],
+    )
+    rows = pd.DataFrame(
+        {C.ASSESSMENT_ID: assessments[C.ASSESSMENT_ID].astype(str).to_numpy(), "choice": choice}
+    ).merge(pairs, on="choice", sort=False)  # an inner merge keeps the assessments' order
+    versions = {key: {f: v for f, v, _ in items} for key, items in chosen.items()}
+    paths = {key: {f: p for f, _, p in items if p is not None} for key, items in chosen.items()}
+    return _Plan(
+        rows.drop(columns="choice"),
+        choice.map(versions),
+        choice.map(paths),
+    )
+
+
+def _chosen(text: str, kind: str) -> list[tuple[str, str, str | None]]:
+    """(framework, version, path) of one ``frameworks`` text for an enterprise of production
+    type ``kind`` (the path is its production type where the version has such a path)."""
     from indicators.loader import load_framework
 
-    parsed = {
-        text: [tuple(item.split("@", 1)) for item in str(text).split("|") if item]
-        for text in assessments[C.FRAMEWORKS].unique()
-    }
-    production = dict(zip(firms[C.USCC], firms[C.PRODUCTION_TYPE], strict=True))
-    rows = []
-    path_ids = {}
-    for pairs in parsed.values():
-        for framework_id, version in pairs:
-            if (framework_id, version) not in path_ids:
-                framework = load_framework(framework_id, version)
-                path_ids[(framework_id, version)] = {p.id for p in framework.paths or ()}
-    for aid, uscc, text in zip(
-        assessments[C.ASSESSMENT_ID].astype(str),
-        assessments[C.USCC].astype(str).str.upper(),
-        assessments[C.FRAMEWORKS],
-        strict=True,
-    ):
-        kind = production.get(uscc)
-        for framework_id, version in parsed[text]:
-            path = kind if kind in path_ids[(framework_id, version)] else None
-            rows.append((aid, framework_id, version, path))
-    return pd.DataFrame(rows, columns=[C.ASSESSMENT_ID, C.FRAMEWORK_ID, FRAMEWORK_VERSION, C.PATH])
+    chosen = []
+    for item in text.split("|"):
+        if not item:
+            continue
+        framework_id, version = item.split("@", 1)
+        framework = load_framework(framework_id, version)
+        path = kind if kind in {p.id for p in framework.paths or ()} else None
+        chosen.append((framework_id, version, path))
+    return chosen
 
 
 def _assessment_frame(
     assessments: pd.DataFrame,
-    plan: pd.DataFrame,
+    plan: _Plan,
     results: pd.DataFrame | None,
     enterprise_ids: Mapping[str, int],
     latest_year: int,
 ) -> pd.DataFrame:
     aid = assessments[C.ASSESSMENT_ID].astype(str)
     year = pd.to_numeric(assessments[C.YEAR]).astype("int64")
-    versions: dict[str, dict[str, str]] = {}
-    paths: dict[str, dict[str, str]] = {}
-    for a, framework_id, version, path in plan.itertuples(index=False, name=None):
-        versions.setdefault(a, {})[framework_id] = version
-        if isinstance(path, str):
-            paths.setdefault(a, {})[framework_id] = path
     status = pd.Series(Status.DRAFT.value, index=assessments.index)
     if results is not None:
         complete = results.groupby(C.ASSESSMENT_ID)[C.COMPLETE].all()
@@ -464,12 +477,12 @@ def _assessment_frame(
             "enterprise_id": enterprise,
             "year": year,
             "status": status,
-            "framework_versions": aid.map(lambda a: versions.get(a, {})),
-            "paths": aid.map(lambda a: paths.get(a, {})),
+            "framework_versions": plan.versions,
+            "paths": plan.paths,
             "version": 1,
             "created_at": now,
             "updated_at": now,
-            "submitted_at": [now if s != Status.DRAFT.value else None for s in status],
+            "submitted_at": status.map(lambda s: None if s == Status.DRAFT.value else now),
         }
     )
 
