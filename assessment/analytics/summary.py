@@ -432,13 +432,43 @@ def _indicator_cells(
         yield from _aggregate(rows, values, grains)
 
 
+def _rolled_up(finer: str, grain: str) -> Any:
+    """INSERT … SELECT of the SQL-computed metrics of ``grain`` summed from the cells of the
+    ``finer`` grain (their counts and sums add up), instead of joining the results again."""
+    cell = DashboardCell.__table__.c  # type: ignore[attr-defined]
+    digits = GRAINS[grain]
+    region = func.substr(cell.region_code, 1, digits).op("||")("0" * (6 - digits))
+    group = [
+        cell.year,
+        region,
+        *(cell[name] for name in KEY_COLUMNS[2:]),
+        cell.status,
+        cell.metric,
+        cell.framework_id,
+        cell.item,
+        cell.bucket,
+    ]
+    query = (
+        select(
+            literal(grain), *group, func.sum(cell.n), func.sum(cell.scored), func.sum(cell.total)
+        )
+        .where(cell.grain == finer, cell.metric.in_((ASSESSED, COMPOSITE, LEVEL)))
+        .group_by(*group)
+    )
+    return insert(DashboardCell.__table__).from_select(list(SQL_COLUMNS), query)  # type: ignore[attr-defined]
+
+
 def _write_cells(
     executor: Executor,
     grains: Sequence[str],
     keys: Sequence[Key] | None,
     known: KnownScores | None = None,
 ) -> None:
-    for grain in grains:
+    finest_first = sorted(grains, key=GRAINS.__getitem__, reverse=True)
+    for finer, grain in zip([None, *finest_first], finest_first, strict=False):
+        if finer is not None and keys is None:  # a whole rebuild: the finer grain is complete
+            executor.execute(_rolled_up(finer, grain))
+            continue
         for statement in _sql_cells(executor, grain, keys):
             executor.execute(statement)
     connection = executor.connection() if isinstance(executor, Session) else executor

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from assessment import reference
 from assessment.analytics import dashboard as dash
@@ -340,6 +340,42 @@ def test_a_bureau_never_counts_an_enterprise_outside_its_jurisdiction(
     assert all(reference.within(str(c), jurisdiction) for c in ranking["subregion"])
     shown = ranking.loc[~ranking["suppressed"], "n"].sum()
     assert shown <= inside
+
+
+def test_a_rebuild_sums_coarser_grains_as_each_grain_computed_alone(
+    session: Session, world: World
+) -> None:
+    """A whole rebuild sums the prefecture and province cells from the finer grain's cells; a
+    refresh of every group computes each grain from the results: the two tables are equal,
+    with cells of two counties falling into one prefecture cell."""
+    admin = world.admin
+    extra = [make_enterprise(session, admin, ZHANGJIAGANG) for _ in range(2)]  # as in Kunshan
+    for firm, value, level in zip(extra, (35, 45), (2, 3), strict=True):
+        _result(session, admin, firm, 2025, value, level)
+    for firm, value in ((world.firms[KUNSHAN][0], "2"), (extra[0], "4")):  # indicator cells
+        assessment = create_assessment(
+            session, actor=admin, enterprise_id=firm.id or 0, year=2026, frameworks=["dcmm"]
+        )
+        version = save_answers(
+            session,
+            actor=admin,
+            assessment_id=assessment.id or 0,
+            base_version=assessment.version,
+            answers=dcmm_answers(value),
+        )
+        submit_assessment(
+            session, actor=admin, assessment_id=assessment.id or 0, base_version=version
+        )
+    rebuild_summary(session)
+    session.commit()
+    rebuilt = summary_frame(session)
+    prefecture = rebuilt[(rebuilt["grain"] == "p") & (rebuilt["region_code"] == SUZHOU)]
+    level_two = prefecture.query("year == 2025 and metric == 'level' and bucket == 2")
+    assert level_two["n"].tolist() == [3]  # two firms in Kunshan, one in Zhangjiagang
+    assert prefecture.query("year == 2026 and metric == 'indicator'")["n"].tolist() == [2]
+    ids = [a.id or 0 for a in session.exec(select(Assessment)).all()]
+    refresh_summary(session, assessment_ids=ids)
+    assert rebuilt.equals(summary_frame(session))
 
 
 def test_moving_an_enterprise_moves_its_figures(session: Session, world: World) -> None:
