@@ -58,20 +58,27 @@ for batch in c.open_csv(sys.argv[1], read_options=c.ReadOptions(block_size=16 <<
 """
 
 
-def _measured(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of ``command`` run in a process of its own."""
+def _measured(
+    command: list[str], env: dict[str, str] | None = None, output: list[str] | None = None
+) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of ``command`` run in a process of its own (its standard
+    output appended to ``output`` when given)."""
     started = time.perf_counter()
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env={**os.environ, **(env or {})},
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    if status != 0:
-        error = process.stderr.read().decode() if process.stderr else ""
-        raise RuntimeError(f"{command} failed: {error[-500:]}")
+    with tempfile.TemporaryFile() as stdout:
+        process = subprocess.Popen(
+            command,
+            stdout=stdout if output is not None else subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env={**os.environ, **(env or {})},
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        if status != 0:
+            error = process.stderr.read().decode() if process.stderr else ""
+            raise RuntimeError(f"{command} failed: {error[-500:]}")
+        if output is not None:
+            stdout.seek(0)
+            output.append(stdout.read().decode())
     return seconds, usage.ru_maxrss / 1024
 
 
@@ -205,11 +212,13 @@ def _demo_and_load(folder: Path) -> None:
     for backend, url in targets:
         if backend == "postgres":
             url = _fresh_postgres(url)
-        seconds, peak = _measured(load, {"DATABASE_URL": url})
+        said: list[str] = []
+        seconds, peak = _measured(load, {"DATABASE_URL": url}, said)
         rate = answers / seconds
         print(
             f"{backend:>12} {answers:>12,} {seconds:>8.1f} {peak:>8.0f} {rate:>10,.0f}", flush=True
         )
+        print(f"{'':>12} {said[0].strip().splitlines()[-1]}", flush=True)  # its steps' seconds
         if backend == "postgres":
             _drop_postgres(url)
     print(

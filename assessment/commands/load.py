@@ -90,6 +90,6 @@ def run(args: argparse.Namespace) -> int:
     sys.stdout.write(
         f"已载入 / loaded: {report.enterprises} enterprises, {report.assessments} "
         f"assessments, {report.answers} answers, {report.results} results "
-        f"({sum(report.seconds.values()):.1f} s)\n"
+        f"({sum(report.seconds.values()):.1f} s: {report.steps()})\n"
     )
     return 0

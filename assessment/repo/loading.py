@@ -66,6 +66,21 @@ class LoadReport:
     results: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
+    def steps(self) -> str:
+        """Seconds per step, named in both languages (for the command's closing line)."""
+        return ", ".join(
+            f"{STEP_NAMES.get(step, step)} {seconds:.1f} s"
+            for step, seconds in self.seconds.items()
+        )
+
+
+STEP_NAMES: Final = {
+    "validate": "检查 / checks",
+    "enterprises": "企业 / enterprises",
+    "assessments+answers+results": "评估、答案与结果 / assessments, answers, results",
+    "summary": "看板汇总 / dashboard summary",
+}
+
 
 def _timed(report: LoadReport, step: str, started: float) -> float:
     now = time.perf_counter()

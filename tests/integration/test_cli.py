@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -138,7 +139,10 @@ def test_user_add_errors_are_one_line_in_both_languages(
 def test_load_and_rescore(cli_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--enterprises", "15", "--years", "2", "--out", str(tmp_path / "ds")]) == 0
     assert main(["load", str(tmp_path / "ds")]) == 0
-    assert "30 assessments" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "30 assessments" in said
+    for step in ("检查 / checks", "看板汇总 / dashboard summary"):  # where the time went
+        assert re.search(rf"{step} \d+\.\d s", said), said
     assert count(cli_url, Assessment) == 30
     assert main(["load", str(tmp_path / "ds")]) == 2  # already registered: refused, no change
     assert "already registered" in capsys.readouterr().err
