@@ -46,18 +46,34 @@ def test_load_writes_every_table_and_reads_back(engine: Engine, dataset: DemoDat
         assert first.created_at.tzinfo is not None
         statuses = dict(session.exec(select(Assessment.year, Assessment.status)).all())
         assert statuses == {2024: "verified", 2025: "submitted"}
-        assessment = session.exec(select(Assessment)).first()
-        assert assessment is not None
-        recorded = dataset.assessments.set_index("assessment_id").loc[
-            assessment.external_id, "frameworks"
-        ]
-        assert assessment.framework_versions == dict(
-            item.split("@") for item in str(recorded).split("|")
-        )
         result = session.exec(select(FrameworkResult)).first()
         assert result is not None
         assert isinstance(result.dimension_scores, dict)
         assert result.complete is True
+    _assert_versions_and_paths(engine, dataset)
+
+
+def _assert_versions_and_paths(engine: Engine, dataset: DemoData) -> None:
+    """Every loaded assessment records the versions its ``frameworks`` cell names and, for a
+    version with paths (CMMM's discrete / process), its enterprise's production type."""
+    from indicators.loader import load_framework
+
+    production = dataset.enterprises.set_index("uscc")["production_type"]
+    source = dataset.assessments.set_index("assessment_id")
+    with Session(engine) as session:
+        loaded = session.exec(select(Assessment, Enterprise.uscc).join(Enterprise)).all()
+    with_paths = 0
+    for assessment, uscc in loaded:
+        recorded = str(source.at[str(assessment.external_id), "frameworks"])
+        pairs = [item.split("@") for item in recorded.split("|")]
+        assert assessment.framework_versions == dict(pairs)
+        kind = production[uscc]
+        expected = {
+            f: kind for f, v in pairs if kind in {p.id for p in load_framework(f, v).paths or ()}
+        }
+        assert assessment.paths == expected
+        with_paths += bool(expected)
+    assert with_paths > 0  # the data set exercises paths at all
 
 
 def test_loaded_results_equal_a_rescore(engine: Engine, dataset: DemoData) -> None:
