@@ -152,6 +152,10 @@ def _floor_bin(executor: Executor, value: Any) -> Any:
     return cast(divided, Integer)  # SQLite truncates, which is floor for values ≥ 0
 
 
+def _connection(executor: Executor) -> Connection:
+    return executor.connection() if isinstance(executor, Session) else executor
+
+
 def _dialect(executor: Executor) -> str:
     bind = executor.get_bind() if isinstance(executor, Session) else executor
     return str(bind.dialect.name)
@@ -439,9 +443,7 @@ def _rolled_up(finer: str, grain: str) -> Any:
     digits = GRAINS[grain]
     region = func.substr(cell.region_code, 1, digits).op("||")("0" * (6 - digits))
     group = [
-        cell.year,
-        region,
-        *(cell[name] for name in KEY_COLUMNS[2:]),
+        *(region if name == "region_code" else cell[name] for name in KEY_COLUMNS),
         cell.status,
         cell.metric,
         cell.framework_id,
@@ -471,7 +473,7 @@ def _write_cells(
             continue
         for statement in _sql_cells(executor, grain, keys):
             executor.execute(statement)
-    connection = executor.connection() if isinstance(executor, Session) else executor
+    connection = _connection(executor)
     for cells in _indicator_cells(executor, grains, keys, known):
         bulk_insert(connection, DashboardCell.__table__, cells)  # type: ignore[attr-defined]
 
@@ -480,7 +482,6 @@ def rebuild_summary(executor: Executor, known: KnownScores | None = None) -> int
     """Recompute the whole summary table from the results (not committed); returns its rows.
     ``known``: indicator scores a bulk load computed, used instead of re-reading its answers."""
     table = DashboardCell.__table__  # type: ignore[attr-defined]
-    connection = executor.connection() if isinstance(executor, Session) else executor
     if _dialect(executor) == "postgresql":
         # the GROUP BYs of a whole rebuild have about a cell per result: hashed in memory
         # instead of sorted on disk (PostgreSQL's default work_mem is 4 MB); this transaction only
@@ -489,7 +490,7 @@ def rebuild_summary(executor: Executor, known: KnownScores | None = None) -> int
     else:
         executor.execute(delete(DashboardCell))
     # every cell is new: the key's index is built once at the end (PostgreSQL)
-    with constraints_added_at_end(connection, [table.primary_key]):
+    with constraints_added_at_end(_connection(executor), [table.primary_key]):
         _write_cells(executor, list(GRAINS), None, known)
     return int(executor.execute(select(func.count()).select_from(DashboardCell)).scalar_one())
 
