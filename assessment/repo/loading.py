@@ -1,8 +1,8 @@
 """Bulk loading of a data set (``DemoData``: enterprises, assessments, answers) into an empty or
 existing database, with results materialised by the vectorised engine.
 
-Inserts are bulk: SQLAlchemy core / DB-API ``executemany`` on SQLite and ``COPY ... FROM STDIN``
-(psycopg) on PostgreSQL; one transaction for the whole load.
+Inserts are bulk (:mod:`assessment.repo.bulk`): multi-row ``INSERT``s on SQLite and binary ``COPY
+... FROM STDIN`` (psycopg) on PostgreSQL; one transaction for the whole load.
 """
 
 from __future__ import annotations
@@ -39,7 +39,12 @@ from assessment.models import (
     Status,
     utcnow,
 )
-from assessment.repo.bulk import CHUNK, bulk_cache, bulk_insert, constraints_added_at_end
+from assessment.repo.bulk import (
+    CHUNK,
+    bulk_insert,
+    bulk_transaction,
+    constraints_added_at_end,
+)
 from assessment.repo.errors import ValidationFailed
 from assessment.repo.results import (
     FRAMEWORK_VERSION,
@@ -48,7 +53,7 @@ from assessment.repo.results import (
     compute_results,
     result_frame,
 )
-from assessment.streaming import answer_table, as_frame, decoded
+from assessment.streaming import answer_table, as_frame
 from assessment.tabular import TableError
 from assessment.validation import Sources
 
@@ -65,13 +70,19 @@ class LoadReport:
     answers: int = 0
     results: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    answer_seconds: float = 0.0  # spent inserting answers (part of the writing step)
 
     def steps(self) -> str:
-        """Seconds per step, named in both languages (for the command's closing line)."""
-        return ", ".join(
+        """Seconds per step, named in both languages, and the answers' insert rate (for the
+        command's closing line)."""
+        steps = [
             f"{STEP_NAMES.get(step, step)} {seconds:.1f} s"
             for step, seconds in self.seconds.items()
-        )
+        ]
+        if self.answer_seconds > 0:
+            rate = self.answers / self.answer_seconds
+            steps.append(f"答案写入 / answers inserted {rate:,.0f}/s")
+        return ", ".join(steps)
 
 
 STEP_NAMES: Final = {
@@ -157,7 +168,7 @@ def load_chunks(
     known = KnownScores()  # the loaded assessments' indicator scores, for the summary
     checks = Known.of(context)
     try:
-        with engine.begin() as connection, bulk_cache(connection):
+        with bulk_transaction(engine) as connection:
             _refuse_known(connection, firms[C.USCC].tolist(), sources.enterprises)
             _refuse_known_ids(
                 connection,
@@ -239,7 +250,7 @@ class _Answers:
                 )
             assessment = np.asarray(mapped.to_numpy(), dtype=np.int64)
         columns = (C.FRAMEWORK_ID, C.INDICATOR_ID, C.ANSWER)
-        texts = [decoded(self.table.column(name)) for name in columns]
+        texts = [self.table.column(name) for name in columns]  # dictionaries kept for SQLite
         return pa.Table.from_arrays(
             [pa.array(assessment), *texts], names=["assessment_id", *columns]
         )
@@ -346,7 +357,9 @@ def _write(
     if chunk.answers is None:
         return
     rows = chunk.answers.rows(ids)
+    started = time.perf_counter()
     bulk_insert(connection, _table(Answer), rows, checked_later=True)
+    report.answer_seconds += time.perf_counter() - started
     report.answers += rows.num_rows
     results, composite = chunk.results, chunk.composite
     if results is not None and composite is not None:
@@ -370,7 +383,8 @@ _LOADED: Final = (Assessment, Answer, FrameworkResult, CompositeResult)
 def _constraints_checked_at_end(connection: Connection) -> Iterator[None]:
     """PostgreSQL: the foreign keys of the tables a load fills are checked once at the end,
     and so is the answers' primary key when the table starts empty (its index is then built
-    once, by sorting). SQLite checks per row, which costs little."""
+    once, by sorting). SQLite checks its foreign keys at the end of the load's transaction
+    (:func:`assessment.repo.bulk.bulk_transaction`)."""
     if connection.dialect.name != "postgresql":
         yield
         return

@@ -1,5 +1,5 @@
 """The bulk insert path stores exactly what the frame holds, on both backends (PostgreSQL:
-binary COPY encoded from arrays; SQLite: executemany): NULLs, empty and non-ASCII text, COPY's
+binary COPY encoded from arrays; SQLite: multi-row INSERTs): NULLs, empty and non-ASCII text, COPY's
 own NULL marker as text, bytes, booleans, floats and large integers."""
 
 from __future__ import annotations
@@ -9,14 +9,18 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pandas as pd
+import psycopg
+import pyarrow as pa
 import pytest
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     DateTime,
     Float,
+    ForeignKey,
     Integer,
     LargeBinary,
     MetaData,
@@ -25,10 +29,13 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel.sql.sqltypes import UTCDateTime
 
+from assessment import length_checks
 from assessment.repo import bulk, pgbinary
 from assessment.repo.bulk import bulk_insert
+from assessment.repo.errors import ValidationFailed
 
 METADATA = MetaData()
 SAMPLE = Table(
@@ -125,3 +132,119 @@ def test_binary_encoding_is_used_only_for_plain_types() -> None:
     assert payload.endswith(pgbinary.TRAILER)
     dated = Table("dated", MetaData(), Column("id", Integer), Column("at", DateTime()))
     assert pgbinary.encode(dated, pd.DataFrame({"id": [1], "at": [pd.Timestamp(0)]})) is None
+
+
+CHECKED = MetaData()
+PARENT = Table("bulk_parent", CHECKED, Column("id", Integer, primary_key=True))
+CHILD = Table(
+    "bulk_child",
+    CHECKED,
+    Column("parent_id", Integer, ForeignKey("bulk_parent.id"), primary_key=True),
+    Column("code", String(8), primary_key=True),
+    Column("text", String(5), nullable=False),
+    CheckConstraint(length_checks.condition("code", 8), name="ck_bulk_child_code_length"),
+    CheckConstraint(length_checks.condition("text", 5), name="ck_bulk_child_text_length"),
+)
+
+
+# what each backend raises for a refused row: SQLAlchemy's wrapper, psycopg's own error from a
+# COPY on the raw connection, or the SQLite foreign-key check at the end of a bulk transaction
+REFUSED = (DBAPIError, psycopg.Error, ValidationFailed)
+
+
+@pytest.fixture
+def checked(engine: Engine) -> Iterator[Engine]:
+    CHECKED.create_all(engine)
+    try:
+        yield engine
+    finally:
+        CHECKED.drop_all(engine)
+
+
+def _arrow_rows(parents: list[int], codes: list[str], texts: list[str | None]) -> pa.Table:
+    """Rows as the loader passes them: integers, one plain and one dictionary text column
+    split in chunks of different dictionaries."""
+    half = len(texts) // 2
+    text = pa.chunked_array(
+        [pa.array(part, pa.string()).dictionary_encode() for part in (texts[:half], texts[half:])]
+    )
+    return pa.table({"parent_id": pa.array(parents), "code": pa.array(codes), "text": text})
+
+
+def _children(engine: Engine) -> list[tuple[int, str, str]]:
+    with engine.connect() as connection:
+        rows = connection.execute(select(CHILD).order_by(CHILD.c.parent_id, CHILD.c.code))
+        return [(int(a), str(b), str(c)) for a, b, c in rows]
+
+
+@pytest.mark.parametrize("rows", [1, 7, 23, 250])
+def test_arrow_rows_are_stored_as_given_in_multi_row_statements(
+    checked: Engine, rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bulk, "CHUNK", 10)  # several batches with a remainder each
+    monkeypatch.setattr(bulk, "ROWS_PER_INSERT", 3)
+    texts = ["", "融合", "a,b", "\\N", "五个字符串"]
+    expected = [(n // 2 + 1, f"c{n % 2}", texts[n % len(texts)]) for n in range(rows)]
+    with bulk.bulk_transaction(checked) as connection:
+        bulk_insert(connection, PARENT, pd.DataFrame({"id": range(1, rows // 2 + 2)}))
+        table = _arrow_rows(*(list(part) for part in zip(*expected, strict=True)))
+        bulk_insert(connection, CHILD, table)
+    assert _children(checked) == expected
+
+
+@pytest.mark.parametrize("where", ["plain", "dictionary"])
+def test_an_over_long_text_is_refused_by_the_length_check(checked: Engine, where: str) -> None:
+    codes, texts = ["a", "b", "c", "d"], ["ok", "ok", "ok", "ok"]
+    if where == "plain":
+        codes[3] = "x" * 9
+    else:
+        texts[3] = "六个字符的值"
+    with pytest.raises(REFUSED):
+        _load(checked, _arrow_rows([1, 1, 1, 1], codes, texts))
+    assert _children(checked) == []
+
+
+def test_checks_apply_again_after_a_measured_insert(checked: Engine) -> None:
+    late = {"parent_id": 1, "code": "c", "text": "too long"}
+    with pytest.raises(REFUSED):
+        _load(checked, _arrow_rows([1, 1], ["a", "b"], ["ok", "ok"]), late)
+    assert _children(checked) == []
+
+
+def test_a_row_with_a_missing_parent_stores_nothing(checked: Engine) -> None:
+    rows = _arrow_rows([1, 1, 2, 1], ["a", "b", "c", "d"], ["x", "y", "z", "w"])
+    with pytest.raises(REFUSED):
+        _load(checked, rows)
+    assert _children(checked) == []
+    with pytest.raises(REFUSED):  # foreign keys are checked per row again afterwards
+        _insert(checked, {"parent_id": 9, "code": "a", "text": "b"})
+
+
+def _load(engine: Engine, rows: pa.Table, late: dict[str, object] | None = None) -> None:
+    """Parent 1 and ``rows`` in one bulk transaction (and a plain insert of ``late``)."""
+    with bulk.bulk_transaction(engine) as connection:
+        bulk_insert(connection, PARENT, pd.DataFrame({"id": [1]}))
+        bulk_insert(connection, CHILD, rows)
+        if late is not None:
+            connection.execute(CHILD.insert(), [late])
+
+
+def _insert(engine: Engine, row: dict[str, object]) -> None:
+    with engine.begin() as connection:
+        connection.execute(CHILD.insert(), [row])
+
+
+def test_only_tables_whose_checks_are_all_lengths_skip_them() -> None:
+    rows = _arrow_rows([1], ["a"], ["b"])
+    assert bulk._lengths_within(CHILD, rows)
+    assert not bulk._lengths_within(CHILD, rows.to_pandas())  # measured in Arrow only
+    other = Table(
+        "other",
+        MetaData(),
+        Column("code", String(8)),
+        CheckConstraint(length_checks.condition("code", 8)),
+        CheckConstraint("code <> 'x'"),
+    )
+    assert not bulk._lengths_within(other, pa.table({"code": ["a"]}))
+    unchecked = Table("unchecked", MetaData(), Column("code", String(8)))
+    assert not bulk._lengths_within(unchecked, pa.table({"code": ["a"]}))
