@@ -156,14 +156,22 @@ class Assessment(SQLModel, table=True):
     review_comment: str | None = None
 
 
+def _code_text(length: int) -> Any:
+    """A key text compared byte by byte on PostgreSQL (codes and ids, not prose): its index is
+    built and searched without the locale's collation, several times faster on a rebuild of
+    millions of cells (SQLite compares bytes anyway)."""
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
+
+
 class Answer(SQLModel, table=True):
     # SQLite: rows stored in the key's own B-tree, not a rowid table plus a key index: one
     # B-tree to fill on a bulk load (1.3-1.7x faster) and an assessment's answers side by side
     __table_args__ = {"sqlite_with_rowid": False}
 
     assessment_id: int = Field(foreign_key="assessment.id", primary_key=True)
-    framework_id: str = Field(max_length=32, primary_key=True)
-    indicator_id: str = Field(max_length=64, primary_key=True)
+    # ids, compared byte by byte (PostgreSQL builds the key after a bulk load ~30 % faster)
+    framework_id: str = Field(primary_key=True, sa_type=_code_text(32))
+    indicator_id: str = Field(primary_key=True, sa_type=_code_text(64))
     answer: str = Field(max_length=1024)
 
 
@@ -260,13 +268,6 @@ class CertifiedResult(SQLModel, table=True):
 
 # Dashboard summary (assessment/analytics/summary.py): counts and sums per group of enterprises,
 # kept current when results change, so regional dashboards never read every result row.
-def _code_text(length: int) -> Any:
-    """A key text compared byte by byte on PostgreSQL (codes and ids, not prose): its index is
-    built and searched without the locale's collation, several times faster on a rebuild of
-    millions of cells (SQLite compares bytes anyway)."""
-    return String(length).with_variant(String(length, collation="C"), "postgresql")
-
-
 class DashboardCell(SQLModel, table=True):
     __tablename__ = "dashboard_cell"
     __table_args__ = {"sqlite_with_rowid": False}  # as Answer: the key is most of the row
