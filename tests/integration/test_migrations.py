@@ -4,16 +4,19 @@ models (autogenerate finds no difference), on SQLite files and on PostgreSQL."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import CheckConstraint, inspect
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlmodel import SQLModel
 
 from assessment.db import SQLITE_PAGE_SIZE, alembic_config, current_revision, make_engine, migrate
+from assessment.models import User, utcnow
 from tests.conftest import BACKENDS, new_postgres_database
 
 
@@ -85,6 +88,36 @@ def test_upgrade_gives_the_models_sqlite_storage(empty_engine: Engine) -> None:
         if t.dialect_kwargs.get("sqlite_with_rowid") is False
     }
     assert page_size == SQLITE_PAGE_SIZE
+
+
+def test_upgrade_gives_the_models_checks(empty_engine: Engine) -> None:
+    """Autogenerate does not compare CHECK constraints: each table has the checks its model
+    creates on this backend (the text length checks on SQLite only), and an over-long text
+    written past the validation is refused on both backends."""
+    migrate(empty_engine)
+    dialect = empty_engine.dialect.name
+    inspector = inspect(empty_engine)
+    wanted, found = {}, {}
+    for table in SQLModel.metadata.sorted_tables:
+        wanted[table.name] = {
+            str(check.name)
+            for check in table.constraints
+            if isinstance(check, CheckConstraint)
+            and (check._ddl_if is None or check._ddl_if.dialect in (None, dialect))
+        }
+        found[table.name] = {str(c["name"]) for c in inspector.get_check_constraints(table.name)}
+    assert found == wanted
+    assert ("ck_answer_answer_length" in found["answer"]) == (dialect == "sqlite")
+    users = User.__table__  # type: ignore[attr-defined]
+    row = {"username": "u", "role": "admin", "is_active": True, "failed_logins": 0}
+    _insert(empty_engine, users, {**row, "display_name": "名" * 128})  # at the limit
+    with pytest.raises((IntegrityError, DataError)):  # SQLite's check, PostgreSQL's VARCHAR
+        _insert(empty_engine, users, {**row, "username": "v", "display_name": "名" * 129})
+
+
+def _insert(engine: Engine, table: Any, row: dict[str, Any]) -> None:
+    with engine.begin() as connection:
+        connection.execute(table.insert(), [{**row, "created_at": utcnow()}])
 
 
 def test_upgrade_is_idempotent_and_keeps_stable_constraint_names(empty_engine: Engine) -> None:
