@@ -469,6 +469,11 @@ def _write_cells(
     finest_first = sorted(grains, key=GRAINS.__getitem__, reverse=True)
     for finer, grain in zip([None, *finest_first], finest_first, strict=False):
         if finer is not None and keys is None:  # a whole rebuild: the finer grain is complete
+            if _dialect(executor) == "postgresql":
+                # the cells were just written: without statistics the planner expects a few
+                # rows and sorts a million of them instead of hashing (measured at 200,000
+                # assessments: 10.9 s against 4.5 s for the prefectures)
+                executor.execute(text(f"ANALYZE {DashboardCell.__tablename__}"))
             executor.execute(_rolled_up(finer, grain))
             continue
         for statement in _sql_cells(executor, grain, keys):
