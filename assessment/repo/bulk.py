@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import CheckConstraint, Connection, Table
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.schema import AddConstraint, DropConstraint
 
 from assessment import length_checks
@@ -298,8 +299,23 @@ def _copy(connection: Connection, table: Table, frame: pd.DataFrame | pa.Table) 
             whole = frame.to_pandas() if isinstance(frame, pa.Table) else frame
             _copy_csv(connection, table, whole)
             return
-        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        with (
+            _driver_errors_wrapped(connection, statement),
+            raw.cursor() as cursor,
+            cursor.copy(statement) as copy,
+        ):
             copy.write(payload)
+
+
+@contextlib.contextmanager
+def _driver_errors_wrapped(connection: Connection, statement: str) -> Iterator[None]:
+    """A ``COPY`` runs on the driver's own connection, past SQLAlchemy: its errors are raised
+    as SQLAlchemy's (``IntegrityError``, ``DataError``…), as any other statement's would be."""
+    base = connection.dialect.loaded_dbapi.Error
+    try:
+        yield
+    except base as exc:
+        raise DBAPIError.instance(statement, None, exc, base) from exc
 
 
 def _copy_csv(connection: Connection, table: Table, frame: pd.DataFrame) -> None:
@@ -325,7 +341,11 @@ def _copy_csv(connection: Connection, table: Table, frame: pd.DataFrame) -> None
     raw = connection.connection.driver_connection
     assert raw is not None
     statement = f"COPY {table} ({', '.join(out.columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+    with (
+        _driver_errors_wrapped(connection, statement),
+        raw.cursor() as cursor,
+        cursor.copy(statement) as copy,
+    ):
         for start in range(0, len(out), CHUNK):
             buffer = io.StringIO()
             out.iloc[start : start + CHUNK].to_csv(buffer, header=False, index=False, na_rep="\\N")
