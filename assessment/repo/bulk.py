@@ -1,6 +1,6 @@
-"""Bulk inserts of frames as fast as each backend allows: prepared ``executemany`` in large
-batches on SQLite, ``COPY ... FROM STDIN`` on PostgreSQL. Used by the bulk loader, the import
-and the dashboard summary."""
+"""Bulk inserts of frames as fast as each backend allows: prepared multi-row ``INSERT``s in large
+batches on SQLite, binary ``COPY ... FROM STDIN`` on PostgreSQL. Used by the bulk loader, the
+import and the dashboard summary."""
 
 from __future__ import annotations
 
