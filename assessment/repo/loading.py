@@ -79,8 +79,8 @@ class LoadReport:
             f"{STEP_NAMES.get(step, step)} {seconds:.1f} s"
             for step, seconds in self.seconds.items()
         ]
-        if self.answer_rate():
-            steps.append(f"答案写入 / answers inserted {self.answer_rate():,.0f}/s")
+        if rate := self.answer_rate():
+            steps.append(f"答案写入 / answers inserted {rate:,.0f}/s")
         return ", ".join(steps)
 
     def answer_rate(self) -> float | None:

@@ -51,13 +51,18 @@ SAMPLE = Table(
 )
 
 
-@pytest.fixture
-def sample(engine: Engine) -> Iterator[Engine]:
-    METADATA.create_all(engine)
+def _with_tables(engine: Engine, metadata: MetaData) -> Iterator[Engine]:
+    """``engine`` with the tables of ``metadata`` for one test."""
+    metadata.create_all(engine)
     try:
         yield engine
     finally:
-        METADATA.drop_all(engine)
+        metadata.drop_all(engine)
+
+
+@pytest.fixture
+def sample(engine: Engine) -> Iterator[Engine]:
+    yield from _with_tables(engine, METADATA)
 
 
 def _frame(rows: int, seed: int) -> pd.DataFrame:
@@ -153,11 +158,7 @@ REFUSED = (DBAPIError, ValidationFailed)
 
 @pytest.fixture
 def checked(engine: Engine) -> Iterator[Engine]:
-    CHECKED.create_all(engine)
-    try:
-        yield engine
-    finally:
-        CHECKED.drop_all(engine)
+    yield from _with_tables(engine, CHECKED)
 
 
 def _arrow_rows(parents: list[int], codes: list[str], texts: list[str | None]) -> pa.Table:
