@@ -216,6 +216,8 @@ def _demo_and_load(folder: Path) -> None:
     for backend, url in targets:
         if backend == "postgres":
             url = _fresh_postgres(url)
+        _drop_sqlite(folder / "load.db")
+        os.sync()  # each backend from a quiet disk, not behind the last one's write-back
         said: list[str] = []
         seconds, peak = _measured(load, {"DATABASE_URL": url}, said)
         rate = answers / seconds
@@ -237,6 +239,12 @@ def _demo_and_load(folder: Path) -> None:
         "PostgreSQL, building their key and foreign key afterwards)",
         flush=True,
     )
+
+
+def _drop_sqlite(path: Path) -> None:
+    """The SQLite database of an earlier load, with its write-ahead log and shared memory."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _fresh_postgres(server: str) -> str:

@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import Connection, Table, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DataError, IntegrityError
@@ -70,7 +71,7 @@ class LoadReport:
     answers: int = 0
     results: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
-    answer_seconds: float = 0.0  # spent inserting answers (part of the writing step)
+    answer_seconds: float = 0.0  # laying out and inserting answers (part of the writing step)
 
     def steps(self) -> str:
         """Seconds per step, named in both languages, and the answers' insert rate (for the
@@ -261,9 +262,43 @@ class _Answers:
             assessment = np.asarray(mapped.to_numpy(), dtype=np.int64)
         columns = (C.FRAMEWORK_ID, C.INDICATOR_ID, C.ANSWER)
         texts = [self.table.column(name) for name in columns]  # dictionaries kept for SQLite
-        return pa.Table.from_arrays(
+        rows = pa.Table.from_arrays(
             [pa.array(assessment), *texts], names=["assessment_id", *columns]
         )
+        return rows.take(_key_order(assessment, texts[0], texts[1]))
+
+
+def _key_order(assessment: npt.NDArray[np.int64], *texts: pa.ChunkedArray) -> npt.NDArray[np.int64]:
+    """The order of rows by the answer table's key (assessment, then the texts byte by byte,
+    as both databases compare them): stored in that order, SQLite appends to its key's B-tree
+    and PostgreSQL builds the key from presorted rows (a fifth faster). Sorted on one integer
+    made of the values' ranks; by columns where that integer could overflow."""
+    ranks = [_ranks(column) for column in texts]
+    base = assessment - assessment.min(initial=0)
+    span = float(base.max(initial=0) + 1)
+    for _, count in ranks:
+        span *= count
+    if span >= 2**62:
+        return np.lexsort([rank for rank, _ in reversed(ranks)] + [assessment])
+    key = base.astype(np.int64)
+    for rank, count in ranks:
+        key = key * count + rank
+    return np.argsort(key, kind="stable")  # rows mostly in order already: a run merge
+
+
+def _ranks(column: pa.ChunkedArray) -> tuple[npt.NDArray[np.int64], int]:
+    """Each value's rank among the column's distinct values in byte order, and their count
+    (ranked once per distinct value, through a dictionary)."""
+    coded = column if pa.types.is_dictionary(column.type) else pc.dictionary_encode(column)
+    coded = coded.unify_dictionaries()
+    if coded.num_chunks == 0:
+        return np.empty(0, dtype=np.int64), 1
+    dictionary = coded.chunk(0).dictionary
+    order = pc.sort_indices(dictionary).to_numpy()
+    rank = np.empty(len(dictionary), dtype=np.int64)
+    rank[order] = np.arange(len(dictionary))
+    codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in coded.chunks])
+    return rank[codes], max(1, len(dictionary))
 
 
 def _checked(table: pa.Table, checks: Known, sources: Sources) -> _Answers:
@@ -366,8 +401,8 @@ def _write(
         known.add(framework_id, version, [ids[a] for a in external], matrix)
     if chunk.answers is None:
         return
-    rows = chunk.answers.rows(ids)
     started = time.perf_counter()
+    rows = chunk.answers.rows(ids)
     bulk_insert(connection, _table(Answer), rows, checked_later=True)
     report.answer_seconds += time.perf_counter() - started
     report.answers += rows.num_rows
