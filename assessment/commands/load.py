@@ -44,7 +44,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Read the enterprises and assessments, stream the answers in chunks of whole assessments
     and load everything in one transaction."""
-    from assessment.commands.score import progress_line
+    from assessment.commands.score import progress_line, step_line
     from assessment.repo.loading import load_chunks
     from assessment.repo.reference_data import sync_reference_data
     from assessment.streaming import chunks, survey
@@ -79,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
             score=not args.no_score,
             sources=sources,
             progress=progress_line("loaded"),
+            step=step_line,
         )
     except TableError as exc:  # a file that breaks while it is streamed
         raise CommandError(str(exc)) from exc

@@ -86,27 +86,57 @@ def run(args: argparse.Namespace) -> int:
 
 
 def progress_line(label: str = "scored") -> Callable[[int, int], None]:
-    """A progress report on standard error: a line redrawn in place on a terminal, a plain
-    line at most every 10 % otherwise (logs stay short). A total of 0 means not known yet (a
-    file read once): then the count alone, in logs each time it has doubled."""
-    terminal = sys.stderr.isatty()
+    """A progress report on standard error: on a terminal a bar with the rate and the time left
+    (tqdm), redrawn in place; otherwise a plain line at most every 10 % (logs stay short). A
+    total of 0 means not known yet (a file read once): then the count alone, in logs each time
+    it has doubled."""
+    if sys.stderr.isatty():
+        return _bar(label)
     shown = {"tenth": -1, "count": 0}
 
     def report(done: int, total: int) -> None:
         if total <= 0:
-            if terminal:
-                sys.stderr.write(f"\r{label} {done:,}")
-            elif done >= 2 * shown["count"]:
+            if done >= 2 * shown["count"]:
                 sys.stderr.write(f"{label} {done:,}\n")
                 shown["count"] = done
         else:
             tenth = done * 10 // total
-            if terminal:
-                end = "\n" if done >= total else ""
-                sys.stderr.write(f"\r{label} {done:,}/{total:,} ({done * 100 // total}%)" + end)
-            elif tenth > shown["tenth"]:
+            if tenth > shown["tenth"]:
                 sys.stderr.write(f"{label} {done:,}/{total:,}\n")
             shown["tenth"] = tenth
         sys.stderr.flush()
 
     return report
+
+
+def _bar(label: str) -> Callable[[int, int], None]:
+    """A terminal progress bar of assessments, timed from now, shown from the first report
+    (the total set when it is known) and closed when the count reaches the total."""
+    from tqdm import tqdm
+
+    # delay: nothing drawn before a first count; mininterval 0: redrawn at every report, as
+    # reports come a chunk (seconds) apart
+    bar = tqdm(
+        desc=label,
+        unit=" assessments",
+        unit_scale=True,
+        file=sys.stderr,
+        delay=1e-9,
+        mininterval=0,
+    )
+
+    def report(done: int, total: int) -> None:
+        if total > 0 and bar.total != total:
+            bar.total = total
+        bar.update(done - bar.n)
+        if total > 0 and done >= total:
+            bar.close()
+
+    return report
+
+
+def step_line(name: str) -> None:
+    """A long step after the last chunk announced on standard error (a load's key build,
+    dashboard summary and commit take minutes at a province's scale)."""
+    sys.stderr.write(f"{name} …\n")
+    sys.stderr.flush()

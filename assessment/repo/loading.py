@@ -150,10 +150,12 @@ def load_chunks(
     score: bool = True,
     sources: Sources | None = None,
     progress: Callable[[int, int], None] | None = None,
+    step: Callable[[str], None] | None = None,
 ) -> LoadReport:
     """Load a data set whose answers come in chunks of whole assessments (Arrow tables of
     text, each row's file position in ``_row``), all in one transaction: a bad row in the last
-    chunk stores nothing.
+    chunk stores nothing. ``progress`` gets (assessments stored, in all) after each chunk,
+    ``step`` the name of each long step after the last one (keys, summary, commit).
 
     Enterprises and assessments are checked whole first; each chunk is checked, scored and
     stored in turn (its assessments, answers and results), so memory is bounded by a chunk.
@@ -161,6 +163,7 @@ def load_chunks(
     problem, the row-by-row checks name the row.
     """
     report = LoadReport()
+    announce = step or (lambda _: None)
     started = time.perf_counter()
     sources = sources or Sources()
     try:
@@ -203,6 +206,8 @@ def load_chunks(
                 drafts = _prepare(None, rest, firms, enterprise_ids, latest, False, None)
                 _write(connection, drafts, report, None)  # assessments without answers
                 started = _timed(report, "assessments+answers+results", started)
+                if connection.dialect.name == "postgresql":
+                    announce(STEP_NAMES["keys"])
             if connection.dialect.name == "postgresql":  # the constraints just added back
                 started = _timed(report, "keys", started)
             connection.execute(
@@ -223,8 +228,10 @@ def load_chunks(
                     }
                 ],
             )
+            announce(STEP_NAMES["summary"])
             rebuild_summary(connection, known)  # the dashboards' summary (assessment.analytics)
             started = _timed(report, "summary", started)
+            announce(STEP_NAMES["commit"])
         _timed(report, "commit", started)  # on SQLite with the foreign-key check
         report.enterprises = len(firms)
     except (IntegrityError, DataError) as exc:  # a concurrent load, or a check we lack

@@ -163,5 +163,7 @@ def test_load_in_chunks_reports_progress(
     out = capsys.readouterr()
     assert "20 assessments" in out.out
     assert "loaded 20/20" in out.err
+    steps = out.err.index("看板汇总 / dashboard summary …"), out.err.index("提交 / commit …")
+    assert out.err.index("loaded 20/20") < steps[0] < steps[1]  # the long steps after the chunks
     assert count(cli_url, Assessment) == 20
     assert main(["load", str(data), "--chunk-size", "0"]) == 2
