@@ -281,7 +281,7 @@ def _key_order(assessment: npt.NDArray[np.int64], *texts: pa.ChunkedArray) -> np
     and PostgreSQL builds the key from presorted rows (a fifth faster). Sorted on one integer
     made of the values' ranks; by columns where that integer could overflow."""
     ranks = [_ranks(column) for column in texts]
-    base = assessment - assessment.min(initial=0)
+    base = assessment - (assessment.min() if len(assessment) else 0)
     span = float(base.max(initial=0) + 1)
     for _, count in ranks:
         span *= count
