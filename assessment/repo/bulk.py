@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
-import json
 import math
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -230,6 +229,12 @@ def _sqlite_values(column: pd.Series | pa.ChunkedArray, sql_type: Any) -> npt.ND
             if fast is not None:
                 return fast
         items = column.to_pylist()  # Arrow gives None for nulls
+    elif convert is not None and column.dtype != object:
+        # dates, flags: each distinct value converted once (a load stamps every row alike)
+        codes, distinct = pd.factorize(column)
+        converted = [convert(value) for value in distinct.tolist()]
+        lookup = np.fromiter([*converted, None], dtype=object, count=len(converted) + 1)
+        return lookup[codes]  # code -1 (missing): the None at the end
     elif column.hasnans:  # the missing-value mask only where values are missing
         items = column.astype(object).where(column.notna(), None).tolist()
     else:
@@ -259,7 +264,7 @@ def _sqlite_converter(sql_type: Any) -> Callable[[Any], Any] | None:
     """Python value → what SQLAlchemy would store in SQLite for this column type."""
     name = type(sql_type).__name__
     if name == "JSON":
-        return lambda v: None if v is None else json.dumps(v, ensure_ascii=False)
+        return pgbinary.json_text
     if name == "UTCDateTime":
         return _sqlite_datetime
     if name == "Boolean":
@@ -338,9 +343,7 @@ def _copy_csv(connection: Connection, table: Table, frame: pd.DataFrame) -> None
         if type(table.c[name].type).__name__ == "Integer":  # 1.0 (float with NA) → 1
             out[name] = pd.to_numeric(out[name]).astype("Int64")
         if out[name].map(lambda v: isinstance(v, dict | list)).any():
-            out[name] = out[name].map(
-                lambda v: None if v is None else json.dumps(v, ensure_ascii=False)
-            )
+            out[name] = out[name].map(pgbinary.json_text)
     raw = connection.connection.driver_connection
     assert raw is not None
     statement = f"COPY {table} ({', '.join(out.columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"

@@ -27,6 +27,15 @@ TIMES = ("UTCDateTime",)  # timestamp with time zone (plain DateTime keeps CSV)
 EPOCH_2000_US = 946_684_800_000_000  # PostgreSQL's epoch in Unix microseconds
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False)  # json.dumps with an option makes one per call
+
+
+def json_text(value: Any) -> str | None:
+    """A JSON column's value as ``json.dumps(value, ensure_ascii=False)`` writes it (None for
+    NULL)."""
+    return None if value is None else _JSON.encode(value)
+
+
 def encode(table: Any, frame: pd.DataFrame) -> bytes | None:
     """The rows of ``frame`` (columns named as the table's) in binary COPY format, header and
     trailer included; None when a column's type has no encoder here. JSON columns hold Python
@@ -35,7 +44,7 @@ def encode(table: Any, frame: pd.DataFrame) -> bytes | None:
     if documents:
         frame = frame.copy()
     for name in documents:
-        texts = [None if v is None else json.dumps(v, ensure_ascii=False) for v in frame[name]]
+        texts = [json_text(v) for v in frame[name]]
         frame[name] = pd.Series(texts, index=frame.index, dtype=object)
     return encode_arrow(table, pa.Table.from_pandas(frame, preserve_index=False))
 

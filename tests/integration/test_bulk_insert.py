@@ -128,6 +128,16 @@ def test_bulk_insert_stores_every_value_as_given(
     assert stored["at"].tolist() == frame["at"].tolist()
 
 
+def test_a_column_of_dates_is_stored_as_its_python_values(sample: Engine) -> None:
+    """A datetime64 column (missing values NaT), as a load stamps its rows."""
+    frame = _frame(50, seed=3)
+    dated = frame.assign(at=pd.to_datetime(frame["at"], utc=True))
+    assert dated["at"].isna().any() and dated["at"].nunique() > 1
+    with sample.begin() as connection:
+        bulk_insert(connection, SAMPLE, dated)
+    assert _stored(sample)["at"].tolist() == frame["at"].tolist()
+
+
 def test_binary_encoding_is_used_only_for_plain_types() -> None:
     frame = _frame(3, seed=1)
     payload = pgbinary.encode(SAMPLE, frame)
