@@ -180,6 +180,7 @@ def load_chunks(
     checks = Known.of(context)
     try:
         with bulk_transaction(engine) as connection:
+            postgres = connection.dialect.name == "postgresql"  # keys added back after chunks
             _refuse_known(connection, firms[C.USCC].tolist(), sources.enterprises)
             _refuse_known_ids(
                 connection,
@@ -206,9 +207,9 @@ def load_chunks(
                 drafts = _prepare(None, rest, firms, enterprise_ids, latest, False, None)
                 _write(connection, drafts, report, None)  # assessments without answers
                 started = _timed(report, "assessments+answers+results", started)
-                if connection.dialect.name == "postgresql":
-                    announce(STEP_NAMES["keys"])
-            if connection.dialect.name == "postgresql":  # the constraints just added back
+                if postgres:
+                    announce(STEP_NAMES["keys"])  # built as this block ends
+            if postgres:
                 started = _timed(report, "keys", started)
             connection.execute(
                 _table(AuditEvent).insert(),

@@ -4,6 +4,7 @@ whole load, on SQLite and PostgreSQL; a bad row in the last chunk stores nothing
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -147,3 +148,37 @@ def test_a_failed_write_of_a_later_chunk_stores_nothing(
     with Session(engine) as session:
         for model in (Enterprise, Assessment, Answer, FrameworkResult, CompositeResult):
             assert session.exec(select(func.count()).select_from(model)).one() == 0
+
+
+def test_answers_and_summary_cells_are_written_in_key_order(
+    engine: Engine, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From a shuffled file, each chunk's answers and each part of the summary's indicator cells
+    reach the database in the order of their table's key (SQLite then appends to its B-trees,
+    PostgreSQL builds the answers' key from presorted rows)."""
+    from assessment.models import DashboardCell
+    from assessment.repo.bulk import bulk_insert
+
+    written: dict[str, list[pd.DataFrame]] = {"answer": [], "dashboard_cell": []}
+
+    def spy(insert: Any) -> Any:
+        def recorded(connection: Any, table: Any, frame: Any, **options: Any) -> None:
+            if table.name in written:
+                rows = frame.to_pandas() if hasattr(frame, "to_pandas") else frame
+                written[table.name].append(rows.drop(columns=["items"], errors="ignore"))
+            insert(connection, table, frame, **options)
+
+        return recorded
+
+    for module in ("assessment.repo.loading", "assessment.analytics.summary"):
+        monkeypatch.setattr(f"{module}.bulk_insert", spy(bulk_insert))
+    _load(engine, folder, 5, tmp_path)
+    keys = {
+        "answer": ["assessment_id", "framework_id", "indicator_id"],
+        "dashboard_cell": [c.name for c in DashboardCell.__table__.primary_key.columns],  # type: ignore[attr-defined]
+    }
+    for name, parts in written.items():
+        assert len(parts) > 1, name
+        for part in parts:
+            rows = list(part[keys[name]].astype(object).itertuples(index=False, name=None))
+            assert rows == sorted(rows), name
